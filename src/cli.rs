@@ -1,0 +1,234 @@
+//! The command line: flags, subcommands, and what each prints.
+//!
+//! With no subcommand the binary is an MCP server on stdio, and then stdout belongs to the
+//! protocol alone. The subcommands (`call`, `schemas`) never run beside the server, so
+//! they may print their results to stdout.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use rmcp::ServiceExt;
+
+use crate::config::{FlagValues, Settings};
+use crate::server::{IbanforgeServer, tool_definitions};
+use crate::tools::{Outcome, ToolName, Toolbox};
+
+/// IBAN, BIC and Swiss clearing tools for AI agents, over MCP (stdio).
+///
+/// Run without a subcommand to serve MCP on stdin/stdout (what Claude Desktop, Cursor or
+/// VS Code start). Answers always say in `provenance` and on their first line whether they
+/// are full, degraded, anonymous or offline, and why.
+#[derive(Debug, Parser)]
+#[command(
+    name = "ibanforge-mcp",
+    version,
+    about,
+    long_about,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalFlags,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Settings that override the environment and the config file.
+#[derive(Debug, Args)]
+pub struct GlobalFlags {
+    /// Answer from the local engine only; never call the network [env: IBANFORGE_OFFLINE=1]
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// Base URL of the IBANforge API [env: IBANFORGE_API_BASE] [default: https://api.ibanforge.com]
+    #[arg(long, global = true, value_name = "URL")]
+    pub api_base: Option<String>,
+    /// Deadline for one tool call, in milliseconds (100–120000) [env: IBANFORGE_TIMEOUT_MS] [default: 8000]
+    #[arg(long, global = true, value_name = "MS")]
+    pub timeout_ms: Option<u64>,
+    /// Read settings from this JSON file instead of <config dir>/config.json [env: IBANFORGE_CONFIG]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve MCP on stdin/stdout (the default when no subcommand is given)
+    Serve,
+    /// Call one tool and print the answer an MCP client would get (label line, then JSON)
+    ///
+    /// Exits 0 on an answer (a negative answer such as an invalid IBAN is still an answer),
+    /// 2 when the arguments are refused or the tool does not exist.
+    #[command(
+        after_help = "Examples:\n  ibanforge-mcp call validate_iban '{\"iban\": \"CH93 0076 2011 6238 5295 7\"}'\n  ibanforge-mcp call lookup_ch_clearing '{\"iid\": \"230\"}'"
+    )]
+    Call {
+        /// validate_iban, batch_validate_iban, lookup_bic, lookup_ch_clearing or check_compliance
+        tool: String,
+        /// The tool's arguments as a JSON object
+        #[arg(default_value = "{}")]
+        arguments: String,
+    },
+    /// Write every tool's input and output JSON Schema into a directory
+    Schemas {
+        /// Directory to write into (created if missing)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+impl GlobalFlags {
+    fn values(&self) -> FlagValues {
+        FlagValues {
+            api_base: self.api_base.clone(),
+            timeout_ms: self.timeout_ms,
+            offline: self.offline,
+            config: self.config.clone(),
+        }
+    }
+}
+
+/// Logs go to stderr only; colours only when a person is watching.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("IBANFORGE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .with_env_filter(filter)
+        .try_init();
+}
+
+fn load_settings(flags: &GlobalFlags) -> Settings {
+    let (settings, warnings) = Settings::load(&flags.values(), &|k| std::env::var(k).ok());
+    for w in warnings {
+        tracing::warn!("{w}");
+    }
+    settings
+}
+
+/// Entry point for `main`.
+pub fn run(cli: Cli) -> ExitCode {
+    init_logging();
+    let settings = load_settings(&cli.global);
+    // One thread is plenty: the engine answers in microseconds and network waits are async.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!("cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command {
+        None | Some(Command::Serve) => runtime
+            .block_on(serve(settings))
+            .map(|()| ExitCode::SUCCESS),
+        Some(Command::Call { tool, arguments }) => {
+            runtime.block_on(call(settings, &tool, &arguments))
+        }
+        Some(Command::Schemas { out }) => write_schemas(&out).map(|()| ExitCode::SUCCESS),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::FAILURE
+    })
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        key = if settings.api_key.is_some() {
+            "configured"
+        } else {
+            "none"
+        },
+        offline = settings.offline,
+        "ibanforge-mcp serving MCP on stdio"
+    );
+    let server = IbanforgeServer::new(Toolbox::new(Arc::new(settings)));
+    // `stdio_pipes` rather than `stdio`: a blocking stdin read cannot be cancelled, which
+    // made shutdown hang (rust-sdk issue #220).
+    let service = server
+        .serve(rmcp::transport::stdio_pipes())
+        .await
+        .context("MCP session did not start")?;
+    service
+        .waiting()
+        .await
+        .context("MCP session ended with an error")?;
+    Ok(())
+}
+
+async fn call(settings: Settings, tool: &str, arguments: &str) -> anyhow::Result<ExitCode> {
+    let args: serde_json::Value = match serde_json::from_str(arguments) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!(
+                "error: the arguments are not JSON ({e}); pass an object such as '{{\"iban\": \"CH93 0076 2011 6238 5295 7\"}}'"
+            );
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let Some(map) = args.as_object() else {
+        eprintln!(
+            "error: the arguments must be a JSON object, e.g. '{{\"iban\": \"CH93 0076 2011 6238 5295 7\"}}'"
+        );
+        return Ok(ExitCode::from(2));
+    };
+    let toolbox = Toolbox::new(Arc::new(settings));
+    match toolbox.call(tool, Some(map)).await {
+        Ok(outcome @ Outcome::Answer { .. }) => {
+            println!("{}", outcome.text());
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(Outcome::InputError(e)) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(2))
+        }
+        Err(unknown) => {
+            eprintln!("error: {unknown}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+/// `schemas/` layout: `<tool>.input.json`, `<tool>.output.json`, and `tools.json` (the
+/// whole `tools/list` answer, which registries and the drift test read).
+pub fn schema_files() -> Vec<(String, String)> {
+    let pretty =
+        |v: &serde_json::Value| serde_json::to_string_pretty(v).expect("schemas serialise") + "\n";
+    let mut files = Vec::new();
+    for tool in ToolName::ALL {
+        files.push((
+            format!("{}.input.json", tool.name()),
+            pretty(&serde_json::Value::Object((*tool.input_schema()).clone())),
+        ));
+        files.push((
+            format!("{}.output.json", tool.name()),
+            pretty(&serde_json::Value::Object((*tool.output_schema()).clone())),
+        ));
+    }
+    let tools = serde_json::to_value(tool_definitions()).expect("tool definitions serialise");
+    files.push((
+        "tools.json".into(),
+        pretty(&serde_json::json!({ "tools": tools })),
+    ));
+    files
+}
+
+fn write_schemas(out: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    for (name, text) in schema_files() {
+        let path = out.join(&name);
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,362 @@
+//! IBAN normalisation and structural validation (ISO 13616 + the IBAN registry).
+//!
+//! The checks run in the order a person would fix them — characters, country, length,
+//! BBAN layout, check-digit range, mod-97 — and the first failure is reported with the
+//! same error codes the hosted API uses, so a local and a remote answer read alike.
+
+use std::fmt::Write as _;
+
+use super::registry::{self, CountrySpec};
+
+/// Why an IBAN is not valid. The `code()` strings are the hosted API's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IbanError {
+    /// Characters other than letters and digits, or not `CC99…`.
+    InvalidFormat,
+    /// The two letters are not an IBAN country (or only an aspirational one).
+    UnsupportedCountry,
+    WrongLength,
+    /// A BBAN position holds a letter where the registry wants a digit, or the reverse.
+    InvalidBbanStructure,
+    /// Check digits 00, 01 and 99 can never result from ISO 7064 MOD 97-10.
+    InvalidCheckDigits,
+    ChecksumFailed,
+}
+
+impl IbanError {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::InvalidFormat => "invalid_format",
+            Self::UnsupportedCountry => "unsupported_country",
+            Self::WrongLength => "wrong_length",
+            Self::InvalidBbanStructure => "invalid_bban_structure",
+            Self::InvalidCheckDigits => "invalid_check_digits",
+            Self::ChecksumFailed => "checksum_failed",
+        }
+    }
+}
+
+/// The BBAN split into its registry parts. `None` where the registry defines no part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BbanParts {
+    pub bban: String,
+    pub bank_code: Option<String>,
+    pub branch_code: Option<String>,
+    pub account_number: Option<String>,
+    pub national_check_digits: Option<String>,
+}
+
+/// Everything the structural check learned about one input.
+#[derive(Debug, Clone)]
+pub struct IbanCheck {
+    /// The compact, upper-case form that was checked.
+    pub iban: String,
+    pub spec: Option<&'static CountrySpec>,
+    /// The two letters, when they are letters (known country or not).
+    pub country_code: Option<String>,
+    pub check_digits: Option<String>,
+    /// Present when the length matches the registry, so the split is meaningful.
+    pub bban: Option<BbanParts>,
+    pub error: Option<(IbanError, String)>,
+}
+
+impl IbanCheck {
+    pub fn valid(&self) -> bool {
+        self.error.is_none()
+    }
+
+    /// The IBAN in groups of four, as printed on paper.
+    pub fn formatted(&self) -> String {
+        format_grouped(&self.iban)
+    }
+}
+
+/// Options that change what counts as valid.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ValidateOptions {
+    /// Accept the SWIFT "aspirational" IBAN countries (AO, BF, CI, …). Off by default:
+    /// no bank will take such an IBAN.
+    pub aspirational: bool,
+}
+
+/// The compact form: whitespace (incl. no-break spaces), hyphens and dots removed, ASCII
+/// upper-cased, and a leading `IBAN` label dropped (as printed on invoices: "IBAN: CH93 …").
+/// Anything else is kept so the check can name it. Idempotent.
+pub fn normalize(input: &str) -> String {
+    let mut out = String::with_capacity(input.len().min(64));
+    for ch in input.chars() {
+        if ch.is_whitespace() || matches!(ch, '-' | '.' | '\u{200B}' | '\u{FEFF}') {
+            continue;
+        }
+        out.push(ch.to_ascii_uppercase());
+    }
+    if let Some(rest) = out.strip_prefix("IBAN") {
+        let rest = rest.strip_prefix(':').unwrap_or(rest);
+        // Only a label if what follows still looks like an IBAN (`IBAN` itself is not a
+        // country code followed by digits, so nothing valid is lost).
+        if rest.len() >= 4 && rest.as_bytes()[2].is_ascii_digit() {
+            out = rest.to_string();
+        }
+    }
+    out
+}
+
+/// Groups of four separated by single spaces.
+pub fn format_grouped(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() + compact.len() / 4);
+    for (i, ch) in compact.chars().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push(' ');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// ISO 7064 MOD 97-10 remainder of an IBAN (country and check digits moved to the end).
+/// Returns `None` on a character that is not an ASCII letter or digit.
+pub fn mod97(compact: &str) -> Option<u32> {
+    let bytes = compact.as_bytes();
+    if bytes.len() < 4 {
+        return None;
+    }
+    let mut rem: u32 = 0;
+    for &b in bytes[4..].iter().chain(&bytes[..4]) {
+        rem = match b {
+            b'0'..=b'9' => (rem * 10 + u32::from(b - b'0')) % 97,
+            b'A'..=b'Z' => (rem * 100 + u32::from(b - b'A' + 10)) % 97,
+            _ => return None,
+        };
+    }
+    Some(rem)
+}
+
+/// The check digits that make `country + "00" + bban` valid (used by tests and the
+/// corpus generator to build valid IBANs).
+pub fn compute_check_digits(country: &str, bban: &str) -> Option<String> {
+    let rem = mod97(&format!("{country}00{bban}"))?;
+    Some(format!("{:02}", 98 - rem))
+}
+
+fn class_ok(class: u8, b: u8) -> bool {
+    match class {
+        b'n' => b.is_ascii_digit(),
+        b'a' => b.is_ascii_uppercase(),
+        _ => b.is_ascii_digit() || b.is_ascii_uppercase(),
+    }
+}
+
+fn class_name(class: u8) -> &'static str {
+    match class {
+        b'n' => "a digit",
+        b'a' => "a letter",
+        _ => "a letter or digit",
+    }
+}
+
+/// Check one IBAN as given by a person (any spacing, any case).
+pub fn validate(input: &str, options: ValidateOptions) -> IbanCheck {
+    let iban = normalize(input);
+    let mut check = IbanCheck {
+        iban,
+        spec: None,
+        country_code: None,
+        check_digits: None,
+        bban: None,
+        error: None,
+    };
+    check.error = run_checks(&mut check, options);
+    check
+}
+
+fn run_checks(check: &mut IbanCheck, options: ValidateOptions) -> Option<(IbanError, String)> {
+    let iban = check.iban.clone();
+    let bytes = iban.as_bytes();
+    if let Some(bad) = iban.chars().find(|c| !c.is_ascii_alphanumeric()) {
+        return Some((
+            IbanError::InvalidFormat,
+            format!(
+                "'{}' is not allowed in an IBAN: only letters and digits (spaces and hyphens are ignored)",
+                bad.escape_default()
+            ),
+        ));
+    }
+    if bytes.len() < 5
+        || !bytes[..2].iter().all(u8::is_ascii_uppercase)
+        || !bytes[2..4].iter().all(u8::is_ascii_digit)
+    {
+        return Some((
+            IbanError::InvalidFormat,
+            "an IBAN starts with a two-letter country code and two check digits (e.g. CH93…), followed by the account (BBAN)".into(),
+        ));
+    }
+    let country = &iban[..2];
+    check.country_code = Some(country.to_string());
+    check.check_digits = Some(iban[2..4].to_string());
+    let Some(spec) = registry::lookup(country, options.aspirational) else {
+        let why = if registry::lookup(country, true).is_some() {
+            format!(
+                "{country} is not (yet) an IBAN country: it is only on SWIFT's list of aspirational IBAN countries"
+            )
+        } else {
+            format!("{country} is not a country of the IBAN registry")
+        };
+        return Some((IbanError::UnsupportedCountry, why));
+    };
+    check.spec = Some(spec);
+    if bytes.len() != spec.iban_length {
+        return Some((
+            IbanError::WrongLength,
+            format!(
+                "a {} IBAN has {} characters, this one has {}",
+                spec.name,
+                spec.iban_length,
+                bytes.len()
+            ),
+        ));
+    }
+    let bban = &iban[4..];
+    check.bban = Some(split_bban(spec, bban));
+    for (i, (&class, &b)) in spec.bban_classes.iter().zip(bban.as_bytes()).enumerate() {
+        if !class_ok(class, b) {
+            return Some((
+                IbanError::InvalidBbanStructure,
+                format!(
+                    "position {} of the IBAN ('{}') must be {} for {} (BBAN layout {})",
+                    i + 5,
+                    b as char,
+                    class_name(class),
+                    spec.name,
+                    spec.bban_spec
+                ),
+            ));
+        }
+    }
+    if matches!(&iban[2..4], "00" | "01" | "99") {
+        return Some((
+            IbanError::InvalidCheckDigits,
+            format!(
+                "check digits {} cannot occur: valid IBAN check digits run from 02 to 98",
+                &iban[2..4]
+            ),
+        ));
+    }
+    if mod97(&iban) != Some(1) {
+        return Some((
+            IbanError::ChecksumFailed,
+            "the check digits do not match the rest of the IBAN (mod-97 check failed): a character is likely mistyped or swapped".into(),
+        ));
+    }
+    None
+}
+
+fn split_bban(spec: &CountrySpec, bban: &str) -> BbanParts {
+    let part = |r: &Option<std::ops::Range<usize>>| {
+        r.as_ref()
+            .and_then(|r| bban.get(r.clone()))
+            .map(str::to_string)
+    };
+    BbanParts {
+        bban: bban.to_string(),
+        bank_code: part(&spec.bank),
+        branch_code: part(&spec.branch),
+        account_number: part(&spec.account),
+        national_check_digits: part(&spec.national_check),
+    }
+}
+
+/// A masked form for logs: country, check digits and the last four (`CH93…2957`).
+pub fn mask(input: &str) -> String {
+    let compact = normalize(input);
+    let chars: Vec<char> = compact.chars().collect();
+    if chars.len() <= 8 {
+        return "…".repeat(usize::from(!chars.is_empty()));
+    }
+    let mut out: String = chars[..4].iter().collect();
+    out.push('…');
+    let _ = write!(
+        out,
+        "{}",
+        chars[chars.len() - 4..].iter().collect::<String>()
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> IbanCheck {
+        validate(s, ValidateOptions::default())
+    }
+
+    #[test]
+    fn accepts_spacing_hyphens_case_and_label() {
+        for s in [
+            "CH9300762011623852957",
+            "ch93 0076 2011 6238 5295 7",
+            "CH93-0076-2011-6238-5295-7",
+            "IBAN: CH93 0076 2011 6238 5295 7",
+            "\u{a0}CH93\u{a0}00762011623852957 ",
+        ] {
+            let c = v(s);
+            assert!(c.valid(), "{s}: {:?}", c.error);
+            assert_eq!(c.iban, "CH9300762011623852957");
+            assert_eq!(c.formatted(), "CH93 0076 2011 6238 5295 7");
+        }
+    }
+
+    #[test]
+    fn reports_each_error_code() {
+        let cases = [
+            ("CH93!0762011623852957", IbanError::InvalidFormat),
+            ("93CH0762011623852957", IbanError::InvalidFormat),
+            ("", IbanError::InvalidFormat),
+            ("ZZ9300762011623852957", IbanError::UnsupportedCountry),
+            ("AO06004400006729503010102", IbanError::UnsupportedCountry),
+            ("CH930076201162385295", IbanError::WrongLength),
+            ("GB29NWBK6016133192681X", IbanError::InvalidBbanStructure),
+            ("CH0000762011623852957", IbanError::InvalidCheckDigits),
+            ("CH9400762011623852957", IbanError::ChecksumFailed),
+        ];
+        for (input, want) in cases {
+            let c = v(input);
+            assert_eq!(c.error.as_ref().map(|e| e.0), Some(want), "{input}");
+        }
+    }
+
+    #[test]
+    fn splits_the_bban() {
+        let c = v("FR1420041010050500013M02606");
+        assert!(c.valid());
+        let b = c.bban.unwrap();
+        assert_eq!(b.bank_code.as_deref(), Some("20041"));
+        assert_eq!(b.branch_code.as_deref(), Some("01005"));
+        assert_eq!(b.account_number.as_deref(), Some("0500013M026"));
+        assert_eq!(b.national_check_digits.as_deref(), Some("06"));
+    }
+
+    #[test]
+    fn aspirational_only_with_the_switch() {
+        let c = validate(
+            "AO06004400006729503010102",
+            ValidateOptions { aspirational: true },
+        );
+        assert!(c.valid(), "{:?}", c.error);
+    }
+
+    #[test]
+    fn masks_for_logs() {
+        assert_eq!(mask("CH93 0076 2011 6238 5295 7"), "CH93…2957");
+        assert_eq!(mask("CH93"), "…");
+        assert_eq!(mask(""), "");
+    }
+
+    #[test]
+    fn check_digits_roundtrip() {
+        assert_eq!(
+            compute_check_digits("CH", "00762011623852957").as_deref(),
+            Some("93")
+        );
+    }
+}

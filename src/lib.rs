@@ -1,0 +1,13 @@
+//! ibanforge-mcp: an MCP server with five banking tools — `validate_iban`,
+//! `batch_validate_iban`, `lookup_bic`, `lookup_ch_clearing`, `check_compliance` — whose
+//! every answer says plainly whether it is complete, and if not, why.
+//!
+//! Layout: [`engine`] is the offline engine (pure data and algorithms, no I/O);
+//! [`tools`] holds the five tools, their schemas and the answer policy; [`server`] wires
+//! them into rmcp; [`config`] resolves settings; [`cli`] is the command line.
+
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod server;
+pub mod tools;

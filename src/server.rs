@@ -1,0 +1,85 @@
+//! The MCP wiring: rmcp's `ServerHandler` over the [`Toolbox`].
+//!
+//! The handler is written by hand rather than with `#[tool_router]` so that argument
+//! errors carry our own wording (what was wrong, what is accepted) and so that the tool
+//! definitions live in one table that the `schemas` subcommand and the tests share.
+
+use std::sync::{Arc, LazyLock};
+
+use rmcp::handler::server::ServerHandler;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer};
+
+use crate::tools::{ToolName, Toolbox};
+
+/// Tool definitions are built once: their schemas never change at run time.
+static TOOL_DEFINITIONS: LazyLock<Vec<Tool>> =
+    LazyLock::new(|| ToolName::ALL.map(ToolName::definition).to_vec());
+
+/// The MCP server.
+#[derive(Debug, Clone)]
+pub struct IbanforgeServer {
+    toolbox: Arc<Toolbox>,
+}
+
+impl IbanforgeServer {
+    pub fn new(toolbox: Toolbox) -> Self {
+        Self {
+            toolbox: Arc::new(toolbox),
+        }
+    }
+
+    pub fn toolbox(&self) -> &Toolbox {
+        &self.toolbox
+    }
+}
+
+/// Every tool definition, as `tools/list` returns them.
+pub fn tool_definitions() -> &'static [Tool] {
+    &TOOL_DEFINITIONS
+}
+
+const INSTRUCTIONS: &str = "IBAN, BIC and Swiss clearing tools backed by the IBANforge API. Every answer carries a `provenance` object and a first-line label: if `provenance.mode` is not `full`, the answer is partial — read `reason`, `detail` and `missing` before relying on it.";
+
+impl ServerHandler for IbanforgeServer {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(
+                Implementation::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
+                    .with_title("IBANforge")
+                    .with_website_url("https://ibanforge.com"),
+            )
+            .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(tool_definitions().to_vec()))
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        tool_definitions().iter().find(|t| t.name == name).cloned()
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        match self
+            .toolbox
+            .call(&request.name, request.arguments.as_ref())
+            .await
+        {
+            Ok(outcome) => Ok(outcome.into_call_tool_result().into()),
+            Err(unknown) => Err(ErrorData::invalid_params(unknown, None)),
+        }
+    }
+}

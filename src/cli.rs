@@ -155,10 +155,16 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let server = IbanforgeServer::new(Toolbox::new(Arc::new(settings)));
     // `stdio_pipes` rather than `stdio`: a blocking stdin read cannot be cancelled, which
     // made shutdown hang (rust-sdk issue #220).
-    let service = server
-        .serve(rmcp::transport::stdio_pipes())
-        .await
-        .context("MCP session did not start")?;
+    let service = match server.serve(rmcp::transport::stdio_pipes()).await {
+        Ok(service) => service,
+        // The client went away before saying anything (a registry probe, a cancelled
+        // launch): nothing to answer, nothing went wrong.
+        Err(rmcp::service::ServerInitializeError::ConnectionClosed(_)) => {
+            tracing::debug!("stdin closed before initialization");
+            return Ok(());
+        }
+        Err(e) => return Err(e).context("MCP session did not start"),
+    };
     service
         .waiting()
         .await

@@ -145,6 +145,28 @@ pub fn by_code(country: &str, code: &str) -> Option<&'static BankEntry> {
     ids.first().map(|&i| &d.rows[i as usize])
 }
 
+/// The row that best names the institution behind a BIC: rows of the BIC's own country
+/// first (a foreign bank's SIX participation row is not its name at home), then the name
+/// most rows of that BIC share (a German BIC is listed under dozens of branch codes, most
+/// of them named after the bank itself).
+pub fn institution_for_bic(bic11: &str) -> Option<&'static BankEntry> {
+    let rows = by_bic(bic11);
+    let country = bic11.get(4..6)?;
+    let home: Vec<&BankEntry> = rows
+        .iter()
+        .copied()
+        .filter(|r| r.country == country)
+        .collect();
+    let pool = if home.is_empty() { rows } else { home };
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for r in &pool {
+        *counts.entry(r.name).or_default() += 1;
+    }
+    pool.iter()
+        .copied()
+        .max_by_key(|r| (counts[r.name], std::cmp::Reverse(r.bank_code)))
+}
+
 /// Rows carrying this BIC (11 characters), primary rows first; for a BIC8 or a
 /// `XXX` primary office the caller tries both spellings.
 pub fn by_bic(bic11: &str) -> Vec<&'static BankEntry> {
@@ -170,6 +192,10 @@ mod tests {
         let de = by_code("DE", "37040044").expect("Commerzbank Köln");
         assert_eq!(de.check_method, Some("13"));
         assert!(!by_bic("UBSWCHZH80A").is_empty());
+        assert_eq!(
+            institution_for_bic("COBADEFFXXX").map(|e| e.name),
+            Some("Commerzbank")
+        );
         assert!(countries().len() >= 46, "{}", countries().len());
         assert!(
             by_bic("INMASARIXXX").iter().any(|e| e.country == "SA"),

@@ -208,8 +208,9 @@ fn run_checks(check: &mut IbanCheck, options: ValidateOptions) -> Option<(IbanEr
         return Some((
             IbanError::WrongLength,
             format!(
-                "a {} IBAN has {} characters, this one has {}",
+                "an IBAN of {} ({}) has {} characters, this one has {}",
                 spec.name,
+                spec.code,
                 spec.iban_length,
                 bytes.len()
             ),

@@ -286,17 +286,16 @@ pub fn batch(
 
 pub fn bic(input: &str) -> LocalAnswer<BicLookup> {
     let parts = bic::parse(input);
-    let rows = if parts.valid_format {
-        let mut rows = banks::by_bic(&parts.bic11);
-        if rows.is_empty() && parts.branch_code != "XXX" {
+    let (rows, entry) = if parts.valid_format {
+        let mut bic11 = parts.bic11.clone();
+        if banks::by_bic(&bic11).is_empty() && parts.branch_code != "XXX" {
             // A branch BIC the directory lacks still names a known institution.
-            rows = banks::by_bic(&format!("{}XXX", parts.bic8));
+            bic11 = format!("{}XXX", parts.bic8);
         }
-        rows
+        (banks::by_bic(&bic11), banks::institution_for_bic(&bic11))
     } else {
-        Vec::new()
+        (Vec::new(), None)
     };
-    let entry = rows.first();
     let body = BicLookup {
         bic: parts.bic.clone(),
         bic8: Some(parts.bic8.clone()),
@@ -323,7 +322,9 @@ pub fn bic(input: &str) -> LocalAnswer<BicLookup> {
         extra: extra(json!({
             "party_prefix": parts.party_prefix,
             "location_code": parts.location_code,
-            "bank_codes": rows.iter().filter(|r| !r.bank_code.is_empty()).map(|r| format!("{}:{}", r.country, r.bank_code)).collect::<Vec<_>>(),
+            // Bounded: a large bank's BIC is listed under hundreds of branch codes.
+            "bank_codes_total": rows.iter().filter(|r| !r.bank_code.is_empty()).count(),
+            "bank_codes": rows.iter().filter(|r| !r.bank_code.is_empty()).take(20).map(|r| format!("{}:{}", r.country, r.bank_code)).collect::<Vec<_>>(),
         })),
     };
     let mut missing = vec![

@@ -1,0 +1,216 @@
+//! The real binary as MCP clients start it: a child process on stdio, with an empty
+//! environment (no HOME, no config dir, no key, no network), and raw wire checks that
+//! stdout carries nothing but JSON-RPC.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
+
+use rmcp::ServiceExt;
+use rmcp::model::CallToolRequestParams;
+use rmcp::transport::{ConfigureCommandExt, TokioChildProcess};
+use serde_json::{Value, json};
+use tokio::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_ibanforge-mcp");
+
+#[tokio::test]
+async fn starts_with_an_empty_environment_and_answers_every_tool() {
+    let transport = TokioChildProcess::new(Command::new(BIN).configure(|c| {
+        c.env_clear();
+        c.current_dir("/");
+    }))
+    .expect("spawn");
+    let client = ().serve(transport).await.expect("initialize");
+    let info = client.peer_info().expect("server info");
+    assert_eq!(
+        info.server_info.as_ref().map(|i| i.name.as_str()),
+        Some("ibanforge-mcp")
+    );
+    let tools = client.list_all_tools().await.unwrap();
+    assert_eq!(tools.len(), 5);
+    for (tool, args) in [
+        (
+            "validate_iban",
+            json!({"iban": "CH10 0023 0000 0000 1234 5"}),
+        ),
+        (
+            "batch_validate_iban",
+            json!({"ibans": ["CH1000230000000012345", "DE89370400440532013000"]}),
+        ),
+        ("lookup_bic", json!({"bic": "UBSWCHZH80A"})),
+        ("lookup_ch_clearing", json!({"iid": "230"})),
+        ("check_compliance", json!({"iban": "CH1000230000000012345"})),
+    ] {
+        let r = client
+            .call_tool(
+                CallToolRequestParams::new(tool).with_arguments(args.as_object().unwrap().clone()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.is_error, Some(false), "{tool}");
+        let sc = r.structured_content.expect("structuredContent");
+        assert_eq!(sc["provenance"]["source"], "local", "{tool}");
+        let text = &r.content[0].as_text().unwrap().text;
+        assert!(text.starts_with("OFFLINE RESULT — "), "{tool}: {text}");
+    }
+    client.cancel().await.unwrap();
+}
+
+/// Write raw lines to the server's stdin, close it, and collect stdout and stderr.
+fn raw_session(lines: &[String]) -> (Vec<String>, String, std::process::ExitStatus, Duration) {
+    let mut child = StdCommand::new(BIN)
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map(|l| l.unwrap())
+            .collect::<Vec<_>>()
+    });
+    for line in lines {
+        stdin.write_all(line.as_bytes()).unwrap();
+        stdin.write_all(b"\n").unwrap();
+        stdin.flush().unwrap();
+        // Let each request be read before the next: the server answers in order of arrival.
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(stdin);
+    let closed = Instant::now();
+    let out = reader.join().unwrap();
+    let status = child.wait().unwrap();
+    let elapsed = closed.elapsed();
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    (out, err, status, elapsed)
+}
+
+fn init_lines() -> Vec<String> {
+    vec![
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "wire-test", "version": "0"}}})
+        .to_string(),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}).to_string(),
+    ]
+}
+
+#[test]
+fn stdout_carries_only_json_rpc_even_on_error_paths() {
+    let mut lines = init_lines();
+    let call = |id: u64, name: &str, args: Value| {
+        json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {"name": name, "arguments": args}}).to_string()
+    };
+    lines.extend([
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}).to_string(),
+        call(3, "validate_iban", json!({"iban": "CH9300762011623852957"})),
+        call(4, "validate_iban", json!({"iban": 42})),
+        call(5, "validate_iban", json!({})),
+        call(6, "no_such_tool", json!({})),
+        call(7, "batch_validate_iban", json!({"ibans": vec!["x"; 500]})),
+        call(8, "lookup_ch_clearing", json!({"iid": "31000"})),
+        json!({"jsonrpc": "2.0", "id": 9, "method": "no/such/method"}).to_string(),
+        "this is not json".to_string(),
+        call(10, "lookup_bic", json!({"bic": "DEUTDEFF"})),
+    ]);
+    let (out, err, status, elapsed) = raw_session(&lines);
+    assert!(
+        status.success(),
+        "exit on EOF is clean: {status:?}\nstderr: {err}"
+    );
+    assert!(
+        elapsed < Duration::from_secs(2),
+        "exits promptly after stdin closes: {elapsed:?}"
+    );
+    assert!(!out.is_empty());
+    let mut ids = Vec::new();
+    for line in &out {
+        let msg: Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line:?}"));
+        assert_eq!(msg["jsonrpc"], "2.0", "{line}");
+        ids.push(msg["id"].clone());
+    }
+    for id in 1..=10 {
+        assert!(
+            ids.contains(&json!(id)),
+            "request {id} was answered: {ids:?}"
+        );
+    }
+    assert!(
+        err.contains("serving MCP on stdio"),
+        "logs go to stderr: {err}"
+    );
+    assert!(
+        !err.contains('\u{1b}'),
+        "no ANSI colours when stderr is not a terminal"
+    );
+}
+
+#[test]
+fn eof_before_any_request_exits_zero_quietly_on_stdout() {
+    let (out, _err, status, elapsed) = raw_session(&[]);
+    assert!(status.success(), "{status:?}");
+    assert!(out.is_empty(), "{out:?}");
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+}
+
+#[test]
+fn call_subcommand_prints_the_label_and_json_and_uses_exit_codes() {
+    let out = StdCommand::new(BIN)
+        .env_clear()
+        .args([
+            "call",
+            "validate_iban",
+            r#"{"iban": "CH10 0023 0000 0000 1234 5"}"#,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let (label, json) = stdout.split_once('\n').unwrap();
+    assert!(label.starts_with("OFFLINE RESULT — "), "{label}");
+    let v: Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["valid"], true);
+
+    let out = StdCommand::new(BIN)
+        .env_clear()
+        .args(["call", "validate_iban", r#"{"iban": 5}"#])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must be a string"));
+
+    let out = StdCommand::new(BIN)
+        .env_clear()
+        .args(["call", "validate_iban", "not json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = StdCommand::new(BIN)
+        .env_clear()
+        .args(["call", "nope", "{}"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown tool"));
+}
+
+#[test]
+fn help_and_version() {
+    let out = StdCommand::new(BIN).arg("--version").output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .starts_with(concat!("ibanforge-mcp ", env!("CARGO_PKG_VERSION")))
+    );
+    let out = StdCommand::new(BIN).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for word in ["call", "schemas", "--offline", "IBANFORGE_TIMEOUT_MS"] {
+        assert!(help.contains(word), "--help mentions {word}");
+    }
+}

@@ -119,12 +119,18 @@ impl ToolName {
     }
 
     pub fn output_schema(self) -> Arc<JsonObject> {
-        match self {
+        let schema = match self {
             Self::ValidateIban => schema_for_output::<Answer<IbanValidation>>(),
             Self::BatchValidateIban => schema_for_output::<Answer<BatchValidation>>(),
             Self::LookupBic => schema_for_output::<Answer<BicLookup>>(),
             Self::LookupChClearing => schema_for_output::<Answer<ClearingLookup>>(),
             Self::CheckCompliance => schema_for_output::<Answer<ComplianceCheck>>(),
+        };
+        let mut schema = Value::Object((*schema).clone());
+        strip_numeric_formats(&mut schema);
+        match schema {
+            Value::Object(map) => Arc::new(map),
+            _ => unreachable!("a schema object stays an object"),
         }
     }
 
@@ -264,5 +270,26 @@ impl Toolbox {
         })
         .expect("answers serialise (plain data, string keys)");
         Outcome::Answer { structured, label }
+    }
+}
+
+/// schemars marks Rust integer and float widths with `format` values (`uint16`, `uint`,
+/// `double`) that no JSON Schema validator knows; Ajv (inside the official TypeScript
+/// SDK) prints a warning for each. The `minimum` bounds stay; only the noise goes.
+fn strip_numeric_formats(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            let numeric = match map.get("type") {
+                Some(Value::String(t)) => t == "integer" || t == "number",
+                Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer" || t == "number"),
+                _ => false,
+            };
+            if numeric {
+                map.remove("format");
+            }
+            map.values_mut().for_each(strip_numeric_formats);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_numeric_formats),
+        _ => {}
     }
 }

@@ -1,0 +1,59 @@
+// Real-client test: the official TypeScript SDK (@modelcontextprotocol/sdk 1.x) starts the
+// ibanforge-mcp binary over stdio, lists the tools and calls each one. The SDK validates
+// every structuredContent against the tool's outputSchema itself (Client.callTool), so a
+// schema mismatch fails here exactly as it would in Claude Desktop or Cursor.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const binary = process.env.IBANFORGE_MCP_BINARY ?? path.resolve(here, '../../target/debug/ibanforge-mcp');
+
+const CALLS = {
+  validate_iban: { iban: 'CH10 0023 0000 0000 1234 5' },
+  batch_validate_iban: { ibans: ['CH1000230000000012345', 'DE89370400440532013000', 'CH9400762011623852957'] },
+  lookup_bic: { bic: 'UBSWCHZH80A' },
+  lookup_ch_clearing: { iid: '30005' },
+  check_compliance: { iban: 'MC5811222000010123456789030' },
+};
+
+async function connect(env) {
+  const transport = new StdioClientTransport({ command: binary, args: [], env, stderr: 'pipe' });
+  const client = new Client({ name: 'ibanforge-ts-test', version: '1.0.0' });
+  await client.connect(transport);
+  return client;
+}
+
+test('TypeScript SDK lists five tools and every answer passes its own schema check', async () => {
+  // Minimal environment: no HOME, no key, no config dir.
+  const client = await connect({ PATH: process.env.PATH ?? '/usr/bin:/bin' });
+  try {
+    const { tools } = await client.listTools();
+    assert.deepEqual(tools.map((t) => t.name).sort(), Object.keys(CALLS).sort());
+    for (const tool of tools) {
+      assert.equal(tool.outputSchema?.type, 'object', `${tool.name} has an object outputSchema`);
+      assert.equal(tool.annotations?.readOnlyHint, true);
+    }
+    for (const [name, args] of Object.entries(CALLS)) {
+      // callTool throws if structuredContent does not match outputSchema.
+      const result = await client.callTool({ name, arguments: args });
+      assert.equal(result.isError, false, `${name} answered`);
+      const text = result.content[0].text;
+      const [label, ...json] = text.split('\n');
+      assert.match(label, /^OFFLINE RESULT — /, `${name} label`);
+      assert.deepEqual(JSON.parse(json.join('\n')), result.structuredContent);
+      assert.equal(result.structuredContent.provenance.source, 'local');
+      assert.ok(result.structuredContent.provenance.missing.length > 0);
+    }
+    // A bad argument comes back as a tool error the agent can read, not a protocol error.
+    const bad = await client.callTool({ name: 'validate_iban', arguments: { iban: 42 } });
+    assert.equal(bad.isError, true);
+    assert.match(bad.content[0].text, /must be a string/);
+    assert.equal(bad.structuredContent, undefined);
+  } finally {
+    await client.close();
+  }
+});

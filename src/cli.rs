@@ -15,7 +15,7 @@ use rmcp::ServiceExt;
 
 use crate::config::{FlagValues, Settings};
 use crate::server::{IbanforgeServer, tool_definitions};
-use crate::tools::{Outcome, ToolName, Toolbox};
+use crate::tools::{CallContext, Outcome, ToolName, Toolbox};
 
 /// IBAN, BIC and Swiss clearing tools for AI agents, over MCP (stdio).
 ///
@@ -72,6 +72,11 @@ pub enum Command {
         #[arg(default_value = "{}")]
         arguments: String,
     },
+    /// Check the setup: where each setting came from, whether the API answers, the key's state
+    ///
+    /// Exits 0 when tool calls can get full answers (or offline mode is chosen), 1 when they
+    /// would be degraded, with the reason.
+    Doctor,
     /// Write every tool's input and output JSON Schema into a directory
     Schemas {
         /// Directory to write into (created if missing)
@@ -134,6 +139,7 @@ pub fn run(cli: Cli) -> ExitCode {
             runtime.block_on(call(settings, &tool, &arguments))
         }
         Some(Command::Schemas { out }) => write_schemas(&out).map(|()| ExitCode::SUCCESS),
+        Some(Command::Doctor) => Ok(runtime.block_on(doctor(settings))),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -142,6 +148,14 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let toolbox = Toolbox::new(Arc::new(settings));
+    if toolbox.key_withheld() {
+        tracing::warn!(
+            "IBANFORGE_API_BASE {} is plain http to a non-loopback host: the API key will not be sent, and every answer will be degraded (insecure_api_base)",
+            toolbox.api().base()
+        );
+    }
+    let settings = toolbox.settings();
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         key = if settings.api_key.is_some() {
@@ -152,7 +166,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         offline = settings.offline,
         "ibanforge-mcp serving MCP on stdio"
     );
-    let server = IbanforgeServer::new(Toolbox::new(Arc::new(settings)));
+    let server = IbanforgeServer::new(toolbox.clone());
     // `stdio_pipes` rather than `stdio`: a blocking stdin read cannot be cancelled, which
     // made shutdown hang (rust-sdk issue #220).
     let service = match server.serve(rmcp::transport::stdio_pipes()).await {
@@ -189,7 +203,10 @@ async fn call(settings: Settings, tool: &str, arguments: &str) -> anyhow::Result
         return Ok(ExitCode::from(2));
     };
     let toolbox = Toolbox::new(Arc::new(settings));
-    match toolbox.call(tool, Some(map)).await {
+    let context = CallContext {
+        client: Some(format!("cli/{}", env!("CARGO_PKG_VERSION"))),
+    };
+    match toolbox.call(tool, Some(map), &context).await {
         Ok(outcome @ Outcome::Answer { .. }) => {
             println!("{}", outcome.text());
             Ok(ExitCode::SUCCESS)
@@ -237,4 +254,161 @@ fn write_schemas(out: &std::path::Path) -> anyhow::Result<()> {
         eprintln!("wrote {}", path.display());
     }
     Ok(())
+}
+
+/// `doctor`: a plain-language check of the setup. Prints to stdout (never runs beside the
+/// server); the key is shown only as its first 8 characters.
+async fn doctor(settings: Settings) -> ExitCode {
+    let toolbox = Toolbox::new(Arc::new(settings));
+    let s = toolbox.settings();
+    let mut problems: Vec<String> = Vec::new();
+    println!("ibanforge-mcp {} — doctor", env!("CARGO_PKG_VERSION"));
+    println!();
+    println!("Settings:");
+    match &s.api_key {
+        Some(k) => println!(
+            "  API key        {} (from {})",
+            k.preview(),
+            s.origin.api_key.describe()
+        ),
+        None if s.origin.api_key == crate::config::Origin::Default => {
+            println!("  API key        none")
+        }
+        None => println!(
+            "  API key        none ({} is set but empty)",
+            s.origin.api_key.describe()
+        ),
+    }
+    println!(
+        "  API base       {} (from {})",
+        s.api_base,
+        s.origin.api_base.describe()
+    );
+    println!(
+        "  deadline       {} ms (from {})",
+        s.timeout.as_millis(),
+        s.origin.timeout.describe()
+    );
+    println!(
+        "  offline mode   {} (from {})",
+        if s.offline { "on" } else { "off" },
+        s.origin.offline.describe()
+    );
+    println!(
+        "  config file    {}",
+        s.config_file
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "none".into())
+    );
+    println!(
+        "  compliance     FATF {}, EU high-risk {}, SEPA scope {} (from {})",
+        s.compliance_lists.fatf.as_of,
+        s.compliance_lists.eu_high_risk.as_of,
+        s.compliance_lists.sepa_scope.as_of,
+        s.origin.compliance_lists.describe()
+    );
+    println!();
+    if s.offline {
+        println!(
+            "Verdict: offline mode is on — every answer comes from the embedded engine, labelled OFFLINE RESULT. Nothing to check online."
+        );
+        return ExitCode::SUCCESS;
+    }
+    if toolbox.key_withheld() {
+        println!(
+            "Verdict: NOT HEALTHY — {} is plain http to a non-loopback host, so the key is never sent; every answer would be degraded (insecure_api_base). Use https.",
+            s.api_base
+        );
+        return ExitCode::from(1);
+    }
+    let ua = Toolbox::user_agent(&CallContext {
+        client: Some("doctor".into()),
+    });
+    let bounded = |path: &'static str, with_key: bool| {
+        let api = toolbox.api();
+        let ua = ua.clone();
+        async move {
+            tokio::time::timeout(s.timeout, api.get_json(path, with_key, &ua))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(crate::api::refusal::Failure::new(
+                        "api_unreachable",
+                        format!("no answer within {} ms", s.timeout.as_millis()),
+                        None,
+                    ))
+                })
+        }
+    };
+    print!("API health     ");
+    match bounded("/health", false).await {
+        Ok((200, _)) => println!("{}/health answered 200", toolbox.api().base()),
+        Ok((status, _)) => {
+            println!("{}/health answered HTTP {status}", toolbox.api().base());
+            problems.push(format!("the API's health check answered HTTP {status}"));
+        }
+        Err(f) => {
+            println!("unreachable: {}", f.detail);
+            problems.push(format!(
+                "the API at {} cannot be reached",
+                toolbox.api().base()
+            ));
+        }
+    }
+    if s.api_key.is_some() {
+        print!("API key        ");
+        match bounded("/v1/keys/usage", true).await {
+            Ok((200, usage)) => {
+                let field = |k: &str| {
+                    usage
+                        .get(k)
+                        .map(|v| v.to_string().trim_matches('"').to_string())
+                };
+                match (field("used"), field("limit"), field("remaining")) {
+                    (Some(used), Some(limit), Some(remaining)) => {
+                        println!(
+                            "valid — {used} of {limit} requests used in {} ({remaining} left)",
+                            field("month").unwrap_or_else(|| "this month".into())
+                        );
+                        if remaining == "0" {
+                            problems.push("the key's monthly quota is used up (answers will be degraded: monthly_quota_exhausted)".into());
+                        }
+                    }
+                    _ => match field("credits_remaining") {
+                        Some(c) => {
+                            println!("valid — {c} prepaid credits left");
+                            if c == "0" {
+                                problems.push("the key has no credits left (answers will be degraded: credits_exhausted)".into());
+                            }
+                        }
+                        None => println!("valid"),
+                    },
+                }
+            }
+            Ok((401..=403, _)) => {
+                println!("rejected by the API");
+                problems.push("the API rejects the configured key (answers will be degraded: invalid_api_key)".into());
+            }
+            Ok((status, _)) => {
+                println!("usage check answered HTTP {status}");
+                problems.push(format!("the key's usage could not be read (HTTP {status})"));
+            }
+            Err(f) => println!("not checked: {}", f.detail),
+        }
+    }
+    println!();
+    if problems.is_empty() {
+        if s.api_key.is_some() {
+            println!("Verdict: healthy — tool calls get full answers.");
+        } else {
+            println!(
+                "Verdict: healthy, without a key — tool calls are answered in ANONYMOUS MODE unless the API grants a keyless trial. Set IBANFORGE_API_KEY for full answers (free key: POST {}/v1/keys/generate).",
+                toolbox.api().base()
+            );
+        }
+        ExitCode::SUCCESS
+    } else {
+        println!("Verdict: NOT HEALTHY — {}.", problems.join("; "));
+        ExitCode::from(1)
+    }
 }

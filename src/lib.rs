@@ -4,8 +4,14 @@
 //!
 //! Layout: [`engine`] is the offline engine (pure data and algorithms, no I/O);
 //! [`tools`] holds the five tools, their schemas and the answer policy; [`server`] wires
-//! them into rmcp; [`config`] resolves settings; [`cli`] is the command line.
+//! them into rmcp; [`api`] is the hosted-API client and refusal parsing; [`config`]
+//! resolves settings; [`cli`] is the command line.
 
+// `api::refusal::Failure` carries the API's quota and credit objects by value. It only
+// travels on the refusal path, where a few hundred bytes on the stack cost nothing.
+#![allow(clippy::result_large_err)]
+
+pub mod api;
 pub mod cli;
 pub mod config;
 pub mod engine;

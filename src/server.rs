@@ -14,7 +14,7 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer};
 
-use crate::tools::{ToolName, Toolbox};
+use crate::tools::{CallContext, ToolName, Toolbox};
 
 /// Tool definitions are built once: their schemas never change at run time.
 static TOOL_DEFINITIONS: LazyLock<Vec<Tool>> =
@@ -71,15 +71,22 @@ impl ServerHandler for IbanforgeServer {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        match self
-            .toolbox
-            .call(&request.name, request.arguments.as_ref())
-            .await
-        {
-            Ok(outcome) => Ok(outcome.into_call_tool_result().into()),
-            Err(unknown) => Err(ErrorData::invalid_params(unknown, None)),
+        let call_context = CallContext {
+            client: context
+                .peer
+                .peer_info()
+                .map(|info| format!("{}/{}", info.client_info.name, info.client_info.version)),
+        };
+        // A cancelled request (`notifications/cancelled`) drops the call future, and with
+        // it any HTTP request still in flight.
+        tokio::select! {
+            result = self.toolbox.call(&request.name, request.arguments.as_ref(), &call_context) => match result {
+                Ok(outcome) => Ok(outcome.into_call_tool_result().into()),
+                Err(unknown) => Err(ErrorData::invalid_params(unknown, None)),
+            },
+            () = context.ct.cancelled() => Err(ErrorData::internal_error("request cancelled", None)),
         }
     }
 }

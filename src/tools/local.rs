@@ -23,7 +23,8 @@ pub struct LocalAnswer<T> {
     /// One-line human summary of the result.
     pub summary: String,
     pub missing: Vec<String>,
-    pub data_as_of: String,
+    /// Date stamp of the embedded data used (`None` when none was).
+    pub data_as_of: Option<String>,
 }
 
 /// Engine options that follow the user's configuration.
@@ -57,7 +58,7 @@ const VALIDATE_FULL_FIELDS: [&str; 6] = [
     "next_steps",
 ];
 
-fn validation_missing(v: &IbanValidation) -> Vec<String> {
+pub fn validation_missing(v: &IbanValidation) -> Vec<String> {
     let present = |f: &str| match f {
         "bic" => v.bic.is_some(),
         "issuer" => v.issuer.is_some(),
@@ -203,7 +204,7 @@ pub fn validation(input: &str, lists: &ComplianceLists, options: LocalOptions) -
     out
 }
 
-fn validation_summary(v: &IbanValidation) -> String {
+pub fn summarize_validation(v: &IbanValidation) -> String {
     let shown = v.formatted.as_deref().unwrap_or(&v.iban);
     if !v.valid {
         return format!(
@@ -242,9 +243,9 @@ pub fn validate(
     let body = validation(input, lists, options);
     LocalAnswer {
         covers: VALIDATE_COVERS.into(),
-        summary: validation_summary(&body),
+        summary: summarize_validation(&body),
         missing: validation_missing(&body),
-        data_as_of: data::BANK_DIRECTORY_AS_OF.into(),
+        data_as_of: Some(data::BANK_DIRECTORY_AS_OF.into()),
         body,
     }
 }
@@ -272,7 +273,7 @@ pub fn batch(
         covers: VALIDATE_COVERS.into(),
         summary: format!("{valid_count} of {} IBANs are valid", results.len()),
         missing,
-        data_as_of: data::BANK_DIRECTORY_AS_OF.into(),
+        data_as_of: Some(data::BANK_DIRECTORY_AS_OF.into()),
         body: BatchValidation {
             count: results.len(),
             valid_count,
@@ -336,24 +337,13 @@ pub fn bic(input: &str) -> LocalAnswer<BicLookup> {
     if body.institution.is_none() {
         missing.insert(0, "institution".into());
     }
-    let summary = match (&body.institution, parts.valid_format) {
-        (_, false) => format!(
-            "{} is not a well-formed BIC: {}",
-            parts.bic,
-            parts.format_problem.as_deref().unwrap_or("")
-        ),
-        (Some(name), true) => format!("{} is {name} ({})", parts.bic11, parts.country_code),
-        (None, true) => format!(
-            "{} is well-formed but not in the embedded directory (unknown, not necessarily wrong)",
-            parts.bic11
-        ),
-    };
+    let summary = summarize_bic(&body);
     LocalAnswer {
         body,
         covers: "Local lookup only: ISO 9362 structure and the embedded bank directory; no address, LEI or live SWIFT data.".into(),
         summary,
         missing,
-        data_as_of: data::BANK_DIRECTORY_AS_OF.into(),
+        data_as_of: Some(data::BANK_DIRECTORY_AS_OF.into()),
     }
 }
 
@@ -442,22 +432,7 @@ pub fn ch_clearing(iid: &str) -> LocalAnswer<ClearingLookup> {
             extra: Extra::new(),
         },
     };
-    let summary = match &body.institution {
-        Some(inst) => format!(
-            "IID {}{} is {}{}",
-            body.iid,
-            body.redirected_from
-                .as_deref()
-                .map(|q| format!(" (owner of QR-IID {q})"))
-                .unwrap_or_default(),
-            inst.name.as_deref().unwrap_or("?"),
-            body.bic
-                .as_deref()
-                .map(|b| format!(" ({b})"))
-                .unwrap_or_default()
-        ),
-        None => format!("IID {iid} was not found in the embedded SIX bank master"),
-    };
+    let summary = summarize_clearing(&body);
     let missing = if body.found == Some(true) {
         vec![
             "address".into(),
@@ -478,7 +453,7 @@ pub fn ch_clearing(iid: &str) -> LocalAnswer<ClearingLookup> {
         covers: "Local lookup only: the embedded SIX bank master (name, BIC, head office, QR-IIDs); no address or SIC/euroSIC/instant-payment flags.".into(),
         summary,
         missing,
-        data_as_of: data::BANK_DIRECTORY_AS_OF.into(),
+        data_as_of: Some(data::BANK_DIRECTORY_AS_OF.into()),
     }
 }
 
@@ -487,9 +462,16 @@ pub fn compliance(
     lists: &ComplianceLists,
     options: LocalOptions,
 ) -> LocalAnswer<ComplianceCheck> {
-    let validation = validation(input, lists, options);
+    compliance_from(validation(input, lists, options), lists)
+}
+
+/// Country-level compliance facts around a validation (local, or from the free endpoint).
+pub fn compliance_from(
+    validation: IbanValidation,
+    lists: &ComplianceLists,
+) -> LocalAnswer<ComplianceCheck> {
     let code = validation.country.as_ref().map(|c| c.code.clone());
-    let (compliance, level) = match (&code, validation.valid) {
+    let compliance = match (&code, validation.valid) {
         (Some(code), true) => {
             let fatf = lists.fatf_status(code);
             let eu = lists.eu_high_risk(code);
@@ -543,38 +525,35 @@ pub fn compliance(
                 flags,
                 extra: Extra::new(),
             };
-            (Some(c), level)
+            Some(c)
         }
-        _ => (
-            Some(Compliance {
-                sanctions: Sanctions {
-                    country_sanctioned: None,
-                    bank_sanctioned: None,
-                    matched_lists: Vec::new(),
-                    fatf_status: None,
-                    bank_screened: false,
-                    extra: Extra::new(),
-                },
-                reachability: Reachability {
-                    sepa_instant: None,
-                    sct: None,
-                    sdd: None,
-                    screened: false,
-                    extra: Extra::new(),
-                },
-                vop: Vop {
-                    participant: None,
-                    status: None,
-                    screened: false,
-                    extra: Extra::new(),
-                },
-                risk_score: None,
-                risk_level: "unassessable".into(),
-                flags: vec!["invalid_iban".into()],
+        _ => Some(Compliance {
+            sanctions: Sanctions {
+                country_sanctioned: None,
+                bank_sanctioned: None,
+                matched_lists: Vec::new(),
+                fatf_status: None,
+                bank_screened: false,
                 extra: Extra::new(),
-            }),
-            "unassessable",
-        ),
+            },
+            reachability: Reachability {
+                sepa_instant: None,
+                sct: None,
+                sdd: None,
+                screened: false,
+                extra: Extra::new(),
+            },
+            vop: Vop {
+                participant: None,
+                status: None,
+                screened: false,
+                extra: Extra::new(),
+            },
+            risk_score: None,
+            risk_level: "unassessable".into(),
+            flags: vec!["invalid_iban".into()],
+            extra: Extra::new(),
+        }),
     };
     let meta = extra(json!({
         "scope": "country_only",
@@ -594,33 +573,109 @@ pub fn compliance(
         ]
         .map(String::from),
     );
-    let shown = validation.formatted.clone().unwrap_or_default();
-    let summary = match (validation.valid, &compliance) {
-        (false, _) => format!(
-            "{shown} is NOT a valid IBAN ({}): no compliance verdict",
-            validation.error.as_deref().unwrap_or("invalid")
-        ),
-        (true, Some(c))
-            if c.flags
-                .iter()
-                .any(|f| f.starts_with("fatf") || f.starts_with("eu_")) =>
-        {
-            format!("{shown}: country risk {level} ({})", c.flags.join(", "))
-        }
-        _ => format!("{shown}: no country-level flags; bank not screened, so no verdict ({level})"),
+    let body = ComplianceCheck {
+        validation,
+        compliance,
+        meta: Some(meta),
     };
     LocalAnswer {
-        body: ComplianceCheck {
-            validation,
-            compliance,
-            meta: Some(meta),
-        },
+        summary: summarize_compliance(&body),
+        body,
         covers: format!(
             "Country-level facts only (FATF {}, EU high-risk list {}, EPC SEPA scope {}); the bank was not screened.",
             lists.fatf.as_of, lists.eu_high_risk.as_of, lists.sepa_scope.as_of
         ),
-        summary,
         missing,
-        data_as_of: lists.fatf.as_of.clone(),
+        data_as_of: Some(lists.fatf.as_of.clone()),
+    }
+}
+
+/// One line about a batch.
+pub fn summarize_batch(b: &BatchValidation) -> String {
+    format!("{} of {} IBANs are valid", b.valid_count, b.count)
+}
+
+/// One line about a BIC answer (local or full).
+pub fn summarize_bic(b: &BicLookup) -> String {
+    let shown = b.bic11.as_deref().unwrap_or(&b.bic);
+    if !b.valid_format {
+        return format!(
+            "{} is not a well-formed BIC{}",
+            b.bic,
+            b.note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default()
+        );
+    }
+    let country = b
+        .country
+        .as_ref()
+        .map(|c| format!(" ({})", c.code))
+        .unwrap_or_default();
+    match (b.found, &b.institution) {
+        (Some(true), Some(name)) => format!("{shown} is {name}{country}"),
+        (Some(true), None) => format!("{shown} exists{country}"),
+        (Some(false), _) => format!(
+            "{shown} was not found{}",
+            b.note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default()
+        ),
+        (None, _) => format!(
+            "{shown} is well-formed but not in the embedded directory (unknown, not necessarily wrong)"
+        ),
+    }
+}
+
+/// One line about a clearing answer (local or full).
+pub fn summarize_clearing(c: &ClearingLookup) -> String {
+    match (&c.institution, c.found) {
+        (Some(inst), Some(true) | None) => format!(
+            "IID {}{} is {}{}",
+            c.iid,
+            c.redirected_from
+                .as_deref()
+                .map(|q| format!(" (owner of QR-IID {q})"))
+                .unwrap_or_default(),
+            inst.name
+                .as_deref()
+                .unwrap_or("an institution of unknown name"),
+            c.bic
+                .as_deref()
+                .map(|b| format!(" ({b})"))
+                .unwrap_or_default()
+        ),
+        _ => format!(
+            "IID {} was not found{}",
+            c.iid,
+            c.note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+/// One line about a compliance answer (local or full). Never reads more favourable than
+/// the answer's own risk level.
+pub fn summarize_compliance(c: &ComplianceCheck) -> String {
+    let v = &c.validation;
+    let shown = v.formatted.as_deref().unwrap_or(&v.iban);
+    if !v.valid {
+        return format!(
+            "{shown} is NOT a valid IBAN ({}): no compliance verdict",
+            v.error.as_deref().unwrap_or("invalid")
+        );
+    }
+    match &c.compliance {
+        Some(comp) if comp.flags.is_empty() => format!("{shown}: risk level {}", comp.risk_level),
+        Some(comp) => format!(
+            "{shown}: risk level {} ({})",
+            comp.risk_level,
+            comp.flags.join(", ")
+        ),
+        None => format!("{shown}: no compliance data in the answer"),
     }
 }

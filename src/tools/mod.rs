@@ -8,6 +8,7 @@
 pub mod args;
 pub mod local;
 pub mod output;
+pub mod policy;
 pub mod provenance;
 
 use std::sync::Arc;
@@ -15,17 +16,11 @@ use std::sync::Arc;
 use rmcp::handler::server::common::{schema_for_input, schema_for_output};
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject, Tool, ToolAnnotations};
 use schemars::JsonSchema;
-use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::config::Settings;
-use crate::engine::compliance::ComplianceLists;
 use args::InputError;
-use local::{LocalAnswer, LocalOptions};
-use output::{
-    Answer, BatchValidation, BicLookup, ClearingLookup, ComplianceCheck, IbanValidation, Source,
-};
-use provenance::Shortfall;
+use output::{Answer, BatchValidation, BicLookup, ClearingLookup, ComplianceCheck, IbanValidation};
+pub use policy::{CallContext, Toolbox};
 
 /// The five tools, in the order `tools/list` shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,91 +180,6 @@ impl Outcome {
             }
             Self::InputError(_) => CallToolResult::error(vec![ContentBlock::text(text)]),
         }
-    }
-}
-
-/// Holds the settings and answers tool calls.
-#[derive(Debug, Clone)]
-pub struct Toolbox {
-    settings: Arc<Settings>,
-}
-
-impl Toolbox {
-    pub fn new(settings: Arc<Settings>) -> Self {
-        Self { settings }
-    }
-
-    pub fn settings(&self) -> &Settings {
-        &self.settings
-    }
-
-    fn lists(&self) -> &ComplianceLists {
-        &self.settings.compliance_lists
-    }
-
-    fn local_options(&self) -> LocalOptions {
-        LocalOptions::default()
-    }
-
-    /// Why this call is answered locally. This build has no hosted-API client yet, so
-    /// every answer is local; the detail says whether that is the user's choice or the
-    /// build's, so nobody mistakes it for a refusal.
-    fn shortfall(&self) -> Shortfall {
-        if self.settings.offline {
-            Shortfall::offline(format!(
-                "Offline mode is on ({}); no network call was made.",
-                self.settings.origin.offline.describe()
-            ))
-        } else {
-            Shortfall::offline(
-                "This build answers from the local engine only; it does not call the hosted IBANforge API yet.",
-            )
-        }
-    }
-
-    /// Answer one `tools/call`. `Err` only for an unknown tool name (a protocol error).
-    pub async fn call(
-        &self,
-        name: &str,
-        arguments: Option<&Map<String, Value>>,
-    ) -> Result<Outcome, String> {
-        let tool = ToolName::from_name(name).ok_or_else(|| {
-            format!(
-                "unknown tool `{name}`; this server has {}",
-                ToolName::ALL.map(ToolName::name).join(", ")
-            )
-        })?;
-        let lists = self.lists();
-        let opts = self.local_options();
-        let outcome = match tool {
-            ToolName::ValidateIban => {
-                args::parse_iban(arguments).map(|i| self.local(local::validate(&i, lists, opts)))
-            }
-            ToolName::BatchValidateIban => {
-                args::parse_batch(arguments).map(|i| self.local(local::batch(&i, lists, opts)))
-            }
-            ToolName::LookupBic => args::parse_bic(arguments).map(|b| self.local(local::bic(&b))),
-            ToolName::LookupChClearing => {
-                args::parse_iid(arguments).map(|i| self.local(local::ch_clearing(&i)))
-            }
-            ToolName::CheckCompliance => {
-                args::parse_iban(arguments).map(|i| self.local(local::compliance(&i, lists, opts)))
-            }
-        };
-        Ok(outcome.unwrap_or_else(Outcome::InputError))
-    }
-
-    fn local<T: Serialize>(&self, answer: LocalAnswer<T>) -> Outcome {
-        let shortfall = self.shortfall();
-        let provenance =
-            shortfall.provenance(Source::Local, answer.missing, Some(answer.data_as_of));
-        let label = shortfall.label(&answer.covers, &answer.summary);
-        let structured = serde_json::to_value(Answer {
-            body: answer.body,
-            provenance,
-        })
-        .expect("answers serialise (plain data, string keys)");
-        Outcome::Answer { structured, label }
     }
 }
 

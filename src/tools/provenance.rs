@@ -84,7 +84,8 @@ impl Shortfall {
                 self.reason, self.detail
             ),
             Mode::Anonymous => format!(
-                "ANONYMOUS MODE — {covers} For the full answer set IBANFORGE_API_KEY (free key: 200 requests/month). {summary}"
+                "ANONYMOUS MODE — {covers} Reason: {} — {} For the full answer set IBANFORGE_API_KEY (free key: 200 requests/month). {summary}",
+                self.reason, self.detail
             ),
             Mode::Offline => format!("OFFLINE RESULT — {covers} {summary}"),
             Mode::Full => summary.to_string(),
@@ -134,8 +135,9 @@ mod tests {
         assert!(!l.contains('\n'));
         assert!(!l.to_lowercase().contains("anonymous"));
         s.mode = Mode::Anonymous;
-        assert!(s.label("Local check.", "X").starts_with(
-            "ANONYMOUS MODE — Local check. For the full answer set IBANFORGE_API_KEY"
-        ));
+        assert!(
+            s.label("Local check.", "X")
+                .starts_with("ANONYMOUS MODE — Local check. Reason: monthly_quota_exhausted — ")
+        );
     }
 }

@@ -14,7 +14,7 @@ step "cargo clippy -D warnings"
 cargo clippy --locked --all-targets -- -D warnings
 
 step "cargo test"
-cargo build --locked
+cargo build --locked --bins --examples
 cargo test --locked --all-targets
 
 step "data/ matches its pinned packages (tools/generate-data.py --check)"
@@ -22,4 +22,5 @@ python3 tools/generate-data.py --check
 
 step "real MCP client: @modelcontextprotocol/sdk 1.x (npm ci from the lockfile)"
 npm ci --prefix tests/ts-client --no-audit --no-fund
-IBANFORGE_MCP_BINARY="$PWD/target/debug/ibanforge-mcp" npm test --prefix tests/ts-client
+IBANFORGE_MCP_BINARY="$PWD/target/debug/ibanforge-mcp" STAND_IN_BINARY="$PWD/target/debug/examples/stand-in-api" \
+  npm test --prefix tests/ts-client

@@ -13,11 +13,40 @@ use serde_json::{Value, json};
 use tokio::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ibanforge-mcp");
+const SECRET: &str = "ifk_child_process_secret_42";
 
+fn closed_port_base() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    drop(l);
+    format!("http://{addr}")
+}
+
+/// As a registry sandbox starts it: no variables at all, no HOME, no network. Nothing is
+/// configured, so a refusal or an unreachable API is `anonymous`, and says why.
 #[tokio::test]
 async fn starts_with_an_empty_environment_and_answers_every_tool() {
+    every_tool_answers(&[], "ANONYMOUS MODE — ", "anonymous").await;
+}
+
+#[tokio::test]
+async fn offline_mode_from_the_environment_labels_every_answer_offline() {
+    every_tool_answers(
+        &[("IBANFORGE_OFFLINE", "1")],
+        "OFFLINE RESULT — ",
+        "offline",
+    )
+    .await;
+}
+
+async fn every_tool_answers(env: &[(&str, &str)], label_prefix: &str, mode: &str) {
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let transport = TokioChildProcess::new(Command::new(BIN).configure(|c| {
         c.env_clear();
+        c.envs(env.iter().map(|(k, v)| (k, v)));
         c.current_dir("/");
     }))
     .expect("spawn");
@@ -51,16 +80,28 @@ async fn starts_with_an_empty_environment_and_answers_every_tool() {
         assert_eq!(r.is_error, Some(false), "{tool}");
         let sc = r.structured_content.expect("structuredContent");
         assert_eq!(sc["provenance"]["source"], "local", "{tool}");
+        assert_eq!(sc["provenance"]["mode"], mode, "{tool}");
+        if mode == "anonymous" {
+            // No network here; were there one, the API would refuse a keyless call.
+            let reason = sc["provenance"]["reason"].as_str().unwrap();
+            assert!(
+                ["api_unreachable", "no_api_key"].contains(&reason),
+                "{tool}: {reason}"
+            );
+        }
         let text = &r.content[0].as_text().unwrap().text;
-        assert!(text.starts_with("OFFLINE RESULT — "), "{tool}: {text}");
+        assert!(text.starts_with(label_prefix), "{tool}: {text}");
     }
     client.cancel().await.unwrap();
 }
 
 /// Write raw lines to the server's stdin, close it, and collect stdout and stderr.
 fn raw_session(lines: &[String]) -> (Vec<String>, String, std::process::ExitStatus, Duration) {
+    // A key and an API that is not there: every tool call takes the degraded path.
     let mut child = StdCommand::new(BIN)
         .env_clear()
+        .env("IBANFORGE_API_KEY", SECRET)
+        .env("IBANFORGE_API_BASE", closed_port_base())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -163,6 +204,7 @@ fn eof_before_any_request_exits_zero_quietly_on_stdout() {
 fn call_subcommand_prints_the_label_and_json_and_uses_exit_codes() {
     let out = StdCommand::new(BIN)
         .env_clear()
+        .env("IBANFORGE_OFFLINE", "1")
         .args([
             "call",
             "validate_iban",

@@ -83,7 +83,7 @@ async fn lists_five_tools_with_titles_annotations_and_schemas() {
 
 #[tokio::test]
 async fn validate_iban_valid_with_bank() {
-    let client = session(Settings::default()).await;
+    let client = session(offline_settings()).await;
     let r = call(
         &client,
         "validate_iban",

@@ -6,11 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const binary = process.env.IBANFORGE_MCP_BINARY ?? path.resolve(here, '../../target/debug/ibanforge-mcp');
+const standInBinary = process.env.STAND_IN_BINARY ?? path.resolve(here, '../../target/debug/examples/stand-in-api');
 
 const CALLS = {
   validate_iban: { iban: 'CH10 0023 0000 0000 1234 5' },
@@ -28,8 +31,8 @@ async function connect(env) {
 }
 
 test('TypeScript SDK lists five tools and every answer passes its own schema check', async () => {
-  // Minimal environment: no HOME, no key, no config dir.
-  const client = await connect({ PATH: process.env.PATH ?? '/usr/bin:/bin' });
+  // Minimal environment: no HOME, no key, no config dir; offline so nothing is attempted.
+  const client = await connect({ PATH: process.env.PATH ?? '/usr/bin:/bin', IBANFORGE_OFFLINE: '1' });
   try {
     const { tools } = await client.listTools();
     assert.deepEqual(tools.map((t) => t.name).sort(), Object.keys(CALLS).sort());
@@ -55,5 +58,62 @@ test('TypeScript SDK lists five tools and every answer passes its own schema che
     assert.equal(bad.structuredContent, undefined);
   } finally {
     await client.close();
+  }
+});
+
+/** Start the stand-in API (the example binary) and resolve with its base URL. */
+async function startStandIn() {
+  const child = spawn(standInBinary, ['0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const firstLine = await new Promise((resolve, reject) => {
+    const rl = readline.createInterface({ input: child.stdout });
+    rl.once('line', resolve);
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`stand-in exited with ${code}`)));
+  });
+  return { base: firstLine.trim(), stop: () => child.kill('SIGTERM') };
+}
+
+async function callAll(key, base) {
+  const client = await connect({ PATH: process.env.PATH ?? '/usr/bin:/bin', IBANFORGE_API_BASE: base, IBANFORGE_API_KEY: key });
+  try {
+    await client.listTools();
+    const answers = {};
+    for (const [name, args] of Object.entries(CALLS)) {
+      // The SDK checks structuredContent against outputSchema on every path.
+      answers[name] = await client.callTool({ name, arguments: args });
+    }
+    return answers;
+  } finally {
+    await client.close();
+  }
+}
+
+test('against the stand-in API: a good key gets full answers, an exhausted key degraded ones', async () => {
+  const standIn = await startStandIn();
+  try {
+    const full = await callAll('ifk_demo_good', standIn.base);
+    for (const [name, result] of Object.entries(full)) {
+      const p = result.structuredContent.provenance;
+      assert.equal(p.mode, 'full', name);
+      assert.equal(p.source, 'api', name);
+      assert.equal(p.reason, null, name);
+      assert.deepEqual(p.missing, [], name);
+      assert.doesNotMatch(result.content[0].text.split('\n')[0], /RESULT —|MODE —/, name);
+    }
+    assert.deepEqual(full.validate_iban.structuredContent.stand_in_future_field, { added_in: '2027', kept: true });
+
+    const degraded = await callAll('ifk_demo_exhausted', standIn.base);
+    for (const [name, result] of Object.entries(degraded)) {
+      const p = result.structuredContent.provenance;
+      assert.equal(p.mode, 'degraded', name);
+      assert.equal(p.reason, 'monthly_quota_exhausted', name);
+      assert.equal(p.upstream_status, 402, name);
+      assert.equal(p.quota.used, 200, name);
+      assert.ok(p.missing.length > 0, name);
+      assert.match(result.content[0].text, /^DEGRADED RESULT — .* Reason: monthly_quota_exhausted — /, name);
+      assert.doesNotMatch(result.content[0].text, /anonymous/i, `${name}: a keyed user is never called anonymous`);
+    }
+  } finally {
+    standIn.stop();
   }
 });

@@ -1,0 +1,426 @@
+//! The degradation matrix: key states × upstream behaviours × the five tools, against the
+//! stand-in API. Every cell checks mode, source, reason, label prefix, `missing`, schema
+//! conformance, that a keyed user is never called anonymous, that the key appears in no
+//! answer, no log line, no request to the free endpoint and nothing that reached the
+//! redirect target, and that the call finished within its deadline + 1 s.
+
+mod common;
+mod stand_in;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ibanforge_mcp::config::{ApiKey, Settings};
+use ibanforge_mcp::tools::{CallContext, Outcome, ToolName, Toolbox};
+use serde_json::{Value, json};
+use stand_in::{Fault, KeyKind, StandIn};
+
+const TIMEOUT_MS: u64 = 1_500;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum KeyState {
+    None,
+    Good,
+    ExhaustedQuota,
+    InsufficientQuota,
+    ExhaustedCredits,
+    Invalid402,
+    Invalid401,
+    UnknownCause,
+    NoCause,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Upstream {
+    Ok200,
+    Legacy402,
+    RateLimited,
+    Error500,
+    Timeout,
+    Html,
+    Garbage,
+    Huge,
+    Redirect,
+    FreeEndpointDown,
+    NothingListening,
+}
+
+const KEY_STATES: [KeyState; 9] = [
+    KeyState::None,
+    KeyState::Good,
+    KeyState::ExhaustedQuota,
+    KeyState::InsufficientQuota,
+    KeyState::ExhaustedCredits,
+    KeyState::Invalid402,
+    KeyState::Invalid401,
+    KeyState::UnknownCause,
+    KeyState::NoCause,
+];
+
+const UPSTREAMS: [Upstream; 11] = [
+    Upstream::Ok200,
+    Upstream::Legacy402,
+    Upstream::RateLimited,
+    Upstream::Error500,
+    Upstream::Timeout,
+    Upstream::Html,
+    Upstream::Garbage,
+    Upstream::Huge,
+    Upstream::Redirect,
+    Upstream::FreeEndpointDown,
+    Upstream::NothingListening,
+];
+
+/// Inputs per tool. `validate_iban` asks about an Angolan IBAN: the local registry keeps
+/// aspirational countries off, the free endpoint knows them — so that path is exercised.
+fn arguments(tool: ToolName) -> Value {
+    match tool {
+        ToolName::ValidateIban => json!({"iban": "AO06004400006729503010102"}),
+        ToolName::BatchValidateIban => {
+            json!({"ibans": ["CH1000230000000012345", "DE89370400440532013000", "CH10 0023 0000 0000 1234 5"]})
+        }
+        ToolName::LookupBic => json!({"bic": "UBSWCHZH80A"}),
+        ToolName::LookupChClearing => json!({"iid": "230"}),
+        ToolName::CheckCompliance => json!({"iban": "DE89370400440532013000"}),
+    }
+}
+
+/// Units the paid call costs (the batch has two distinct IBANs: duplicates are sent once).
+fn units(tool: ToolName) -> u64 {
+    if tool == ToolName::BatchValidateIban {
+        2
+    } else {
+        1
+    }
+}
+
+struct Expected {
+    mode: &'static str,
+    reason: Option<&'static str>,
+    source: &'static str,
+}
+
+fn expected(key: KeyState, up: Upstream, tool: ToolName) -> Expected {
+    let keyed = key != KeyState::None;
+    let fail = if keyed { "degraded" } else { "anonymous" };
+    let reason: Option<&'static str> = match up {
+        Upstream::NothingListening | Upstream::Timeout => Some("api_unreachable"),
+        Upstream::Error500 | Upstream::Redirect => Some("api_error"),
+        Upstream::RateLimited => Some("rate_limited"),
+        Upstream::Html | Upstream::Garbage | Upstream::Huge => Some("invalid_api_response"),
+        Upstream::Legacy402 => Some(match key {
+            KeyState::None => "no_api_key",
+            KeyState::Invalid402 => "invalid_api_key",
+            _ => "payment_required",
+        }),
+        Upstream::Ok200 | Upstream::FreeEndpointDown => match key {
+            KeyState::None => Some("no_api_key"),
+            KeyState::Good => None,
+            KeyState::ExhaustedQuota => Some("monthly_quota_exhausted"),
+            KeyState::InsufficientQuota => {
+                (units(tool) > 1).then_some("monthly_quota_insufficient")
+            }
+            KeyState::ExhaustedCredits => Some("credits_exhausted"),
+            KeyState::Invalid402 | KeyState::Invalid401 => Some("invalid_api_key"),
+            KeyState::UnknownCause => Some("account_under_review"),
+            KeyState::NoCause => Some("payment_required"),
+        },
+    };
+    let Some(reason) = reason else {
+        return Expected {
+            mode: "full",
+            reason: None,
+            source: "api",
+        };
+    };
+    let free_answers = tool == ToolName::ValidateIban
+        && !matches!(
+            up,
+            Upstream::FreeEndpointDown | Upstream::NothingListening | Upstream::Timeout
+        );
+    Expected {
+        mode: fail,
+        reason: Some(reason),
+        source: if free_answers {
+            "free_format_endpoint"
+        } else {
+            "local"
+        },
+    }
+}
+
+fn key_kind(state: KeyState) -> Option<KeyKind> {
+    match state {
+        KeyState::None => None,
+        KeyState::Good => Some(KeyKind::Quota {
+            used: 0,
+            limit: 1000,
+        }),
+        KeyState::ExhaustedQuota => Some(KeyKind::Quota {
+            used: 200,
+            limit: 200,
+        }),
+        KeyState::InsufficientQuota => Some(KeyKind::Quota {
+            used: 199,
+            limit: 200,
+        }),
+        KeyState::ExhaustedCredits => Some(KeyKind::Credits {
+            remaining: 0,
+            total: 1000,
+        }),
+        KeyState::Invalid402 => Some(KeyKind::Invalid402),
+        KeyState::Invalid401 => Some(KeyKind::Invalid401),
+        KeyState::UnknownCause => Some(KeyKind::UnknownCause),
+        KeyState::NoCause => Some(KeyKind::NoCause),
+    }
+}
+
+/// A log sink the test can read (the per-call outcome lines land here).
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn closed_port_base() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    drop(l);
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn every_key_state_times_every_upstream_times_every_tool() {
+    let logs = LogBuffer::default();
+    let sink = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let api = StandIn::spawn();
+    let dead_base = closed_port_base();
+    let mut cells = 0;
+    let mut keys_used: Vec<String> = Vec::new();
+    for up in UPSTREAMS {
+        api.set_fault(match up {
+            Upstream::Legacy402 => Fault::Legacy402,
+            Upstream::RateLimited => Fault::RateLimited,
+            Upstream::Error500 => Fault::Status500,
+            Upstream::Timeout => Fault::Slow(Duration::from_millis(TIMEOUT_MS + 2_000)),
+            Upstream::Html => Fault::Html,
+            Upstream::Garbage => Fault::Garbage,
+            Upstream::Huge => Fault::Huge,
+            Upstream::Redirect => Fault::Redirect,
+            _ => Fault::None,
+        });
+        api.set_free_down(up == Upstream::FreeEndpointDown);
+        let mut tasks = tokio::task::JoinSet::new();
+        for key_state in KEY_STATES {
+            for tool in ToolName::ALL {
+                cells += 1;
+                let key = format!("ifk_matrix_{cells:04}_secret");
+                let key_value = key_kind(key_state).map(|kind| {
+                    api.add_key(&key, kind);
+                    keys_used.push(key.clone());
+                    key.clone()
+                });
+                let settings = Settings {
+                    api_key: key_value.as_deref().and_then(ApiKey::new),
+                    api_base: if up == Upstream::NothingListening {
+                        dead_base.clone()
+                    } else {
+                        api.base.clone()
+                    },
+                    timeout: Duration::from_millis(TIMEOUT_MS),
+                    ..Settings::default()
+                };
+                tasks.spawn(async move {
+                    let toolbox = Toolbox::new(Arc::new(settings));
+                    let args = arguments(tool);
+                    let started = Instant::now();
+                    let outcome = toolbox
+                        .call(
+                            tool.name(),
+                            args.as_object(),
+                            &CallContext {
+                                client: Some("matrix-test/1".into()),
+                            },
+                        )
+                        .await
+                        .unwrap();
+                    (key_state, tool, key_value, outcome, started.elapsed())
+                });
+            }
+        }
+        while let Some(done) = tasks.join_next().await {
+            let (key_state, tool, key, outcome, elapsed) = done.unwrap();
+            let cell = format!("{key_state:?} × {up:?} × {}", tool.name());
+            check_cell(
+                &cell,
+                expected(key_state, up, tool),
+                tool,
+                key.as_deref(),
+                &outcome,
+                elapsed,
+            );
+        }
+        // Nothing with a key ever reached the free endpoint or the redirect target.
+        for r in api
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/v1/iban/format")
+        {
+            assert!(
+                r.header("authorization").is_none() && r.header("x-api-key").is_none(),
+                "{up:?}: free endpoint got a key header: {}",
+                r.text()
+            );
+            for k in &keys_used {
+                assert!(
+                    !r.text().contains(k.as_str()),
+                    "{up:?}: free endpoint saw a key"
+                );
+            }
+        }
+        for r in api.redirected_requests() {
+            for k in &keys_used {
+                assert!(
+                    !r.text().contains(k.as_str()),
+                    "{up:?}: the redirect target saw a key: {}",
+                    r.text()
+                );
+            }
+        }
+        if up == Upstream::Redirect {
+            assert!(
+                api.redirected_requests().is_empty(),
+                "redirects are not followed"
+            );
+        }
+        api.clear_log();
+    }
+    assert_eq!(cells, 9 * 11 * 5);
+    let log = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.matches("tool call").count() >= cells,
+        "one outcome line per call"
+    );
+    for k in &keys_used {
+        assert!(!log.contains(k.as_str()), "a key reached the log");
+    }
+    assert!(
+        log.contains("reason=\"monthly_quota_exhausted\""),
+        "the quota wall is visible in the log"
+    );
+    assert!(
+        !log.contains("CH1000230000000012345") && !log.contains("DE89370400440532013000"),
+        "IBANs are masked in the log"
+    );
+}
+
+fn check_cell(
+    cell: &str,
+    want: Expected,
+    tool: ToolName,
+    key: Option<&str>,
+    outcome: &Outcome,
+    elapsed: Duration,
+) {
+    assert!(
+        elapsed < Duration::from_millis(TIMEOUT_MS + 1_000),
+        "{cell}: took {elapsed:?}"
+    );
+    let Outcome::Answer { structured, label } = outcome else {
+        panic!("{cell}: expected an answer, got {outcome:?}");
+    };
+    common::assert_conforms(tool.name(), structured);
+    let p = &structured["provenance"];
+    assert_eq!(p["mode"], want.mode, "{cell}: {p}");
+    assert_eq!(p["source"], want.source, "{cell}: {p}");
+    assert_eq!(p["reason"].as_str(), want.reason, "{cell}: {p}");
+    let missing = p["missing"].as_array().unwrap();
+    let prefix = match want.mode {
+        "full" => {
+            assert!(missing.is_empty(), "{cell}");
+            assert!(
+                p["detail"].is_null() && p["unlock"].as_array().unwrap().is_empty(),
+                "{cell}"
+            );
+            None
+        }
+        "degraded" => Some("DEGRADED RESULT — "),
+        _ => Some("ANONYMOUS MODE — "),
+    };
+    if let Some(prefix) = prefix {
+        assert!(label.starts_with(prefix), "{cell}: {label}");
+        assert!(
+            label.contains(&format!("Reason: {} — ", want.reason.unwrap())),
+            "{cell}: {label}"
+        );
+        assert!(
+            !missing.is_empty(),
+            "{cell}: a partial answer lists what is missing"
+        );
+        assert!(
+            p["detail"].as_str().is_some_and(|d| !d.is_empty()),
+            "{cell}"
+        );
+        assert!(
+            !p["unlock"].as_array().unwrap().is_empty(),
+            "{cell}: a partial answer says how to unlock"
+        );
+    } else {
+        assert!(
+            !label.contains("RESULT —") && !label.contains("MODE —"),
+            "{cell}: {label}"
+        );
+    }
+    let text = outcome.text();
+    if let Some(key) = key {
+        assert!(
+            !text.to_lowercase().contains("anonymous"),
+            "{cell}: a keyed user was called anonymous: {label}"
+        );
+        assert!(!text.contains(key), "{cell}: the key is in the answer");
+    }
+    if want.source == "free_format_endpoint" {
+        assert_eq!(
+            structured["valid"], true,
+            "{cell}: the free endpoint knows AO"
+        );
+        assert!(p["data_as_of"].is_null(), "{cell}");
+    }
+    if want.reason == Some("monthly_quota_exhausted") {
+        assert_eq!(p["quota"]["used"], 200, "{cell}");
+        assert_eq!(p["upstream_status"], 402, "{cell}");
+    }
+    if want.reason == Some("monthly_quota_insufficient") {
+        assert_eq!(p["quota"]["remaining"], 1, "{cell}");
+        assert_eq!(p["quota"]["required"], 2, "{cell}");
+    }
+    if want.reason == Some("credits_exhausted") {
+        assert_eq!(p["credits"]["remaining"], 0, "{cell}");
+    }
+    if want.reason == Some("rate_limited") {
+        assert!(
+            p["detail"].as_str().unwrap().contains("Retry-After: 30 s"),
+            "{cell}"
+        );
+    }
+    if want.mode == "full" {
+        assert!(
+            structured["stand_in_future_field"]["kept"] == true || tool != ToolName::ValidateIban,
+            "{cell}: unknown upstream fields pass through"
+        );
+    }
+}

@@ -16,6 +16,7 @@ use rmcp::ServiceExt;
 use crate::config::{FlagValues, Settings};
 use crate::server::{IbanforgeServer, tool_definitions};
 use crate::tools::{CallContext, Outcome, ToolName, Toolbox};
+use crate::wire;
 
 /// IBAN, BIC and Swiss clearing tools for AI agents, over MCP (stdio).
 ///
@@ -141,6 +142,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Schemas { out }) => write_schemas(&out).map(|()| ExitCode::SUCCESS),
         Some(Command::Doctor) => Ok(runtime.block_on(doctor(settings))),
     };
+    // Never wait on a blocked stdin read at exit (the blocking fallback off Linux).
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
         ExitCode::FAILURE
@@ -168,22 +171,75 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     );
     let server = IbanforgeServer::new(toolbox.clone());
     // `stdio_pipes` rather than `stdio`: a blocking stdin read cannot be cancelled, which
-    // made shutdown hang (rust-sdk issue #220).
-    let service = match server.serve(rmcp::transport::stdio_pipes()).await {
+    // made shutdown hang (rust-sdk issue #220). The guard answers malformed lines itself.
+    let (stdin, stdout) = rmcp::transport::stdio_pipes();
+    let guarded = wire::guard(stdin, stdout);
+    let input_closed = guarded.input_closed.clone();
+    let output_done = guarded.output_done;
+    let service = match server.serve(guarded.transport).await {
         Ok(service) => service,
         // The client went away before saying anything (a registry probe, a cancelled
         // launch): nothing to answer, nothing went wrong.
         Err(rmcp::service::ServerInitializeError::ConnectionClosed(_)) => {
             tracing::debug!("stdin closed before initialization");
+            let _ = tokio::time::timeout(OUTPUT_FLUSH, output_done).await;
             return Ok(());
         }
         Err(e) => return Err(e).context("MCP session did not start"),
     };
-    service
-        .waiting()
-        .await
-        .context("MCP session ended with an error")?;
+    let cancel = service.cancellation_token();
+    let waiting = service.waiting();
+    tokio::pin!(waiting);
+    tokio::select! {
+        result = &mut waiting => {
+            result.context("MCP session ended with an error")?;
+        }
+        signal = shutdown_signal() => {
+            tracing::info!(signal, "shutting down");
+            cancel.cancel();
+            let _ = tokio::time::timeout(OUTPUT_FLUSH, &mut waiting).await;
+        }
+        () = async { input_closed.notified().await; tokio::time::sleep(EOF_GRACE).await } => {
+            // The client closed stdin and will read nothing more after it exits: answers
+            // that are not ready by now are dropped, with their HTTP requests.
+            tracing::info!("stdin closed; in-flight calls still running after {} ms are dropped", EOF_GRACE.as_millis());
+            cancel.cancel();
+            let _ = tokio::time::timeout(OUTPUT_FLUSH, &mut waiting).await;
+        }
+    }
+    let _ = tokio::time::timeout(OUTPUT_FLUSH, output_done).await;
     Ok(())
+}
+
+/// How long in-flight calls may still finish after stdin closes (the whole exit stays
+/// under a second).
+const EOF_GRACE: std::time::Duration = std::time::Duration::from_millis(600);
+/// How long to wait for the last answers to reach stdout.
+const OUTPUT_FLUSH: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// SIGTERM, SIGINT or SIGHUP (Ctrl-C on Windows): the ways a client or a launcher stops us.
+async fn shutdown_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::hangup()),
+        ) else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+            _ = hup.recv() => "SIGHUP",
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
 }
 
 async fn call(settings: Settings, tool: &str, arguments: &str) -> anyhow::Result<ExitCode> {

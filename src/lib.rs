@@ -17,3 +17,4 @@ pub mod config;
 pub mod engine;
 pub mod server;
 pub mod tools;
+pub mod wire;

@@ -73,11 +73,15 @@ impl ServerHandler for IbanforgeServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
+        // The client's identity: from `initialize` (legacy era) or from the request's own
+        // `_meta` (stateless 2026-07-28 era, where there is no handshake).
+        let client_info = context
+            .peer
+            .peer_info()
+            .map(|info| info.client_info.clone())
+            .or_else(|| context.meta.client_info());
         let call_context = CallContext {
-            client: context
-                .peer
-                .peer_info()
-                .map(|info| format!("{}/{}", info.client_info.name, info.client_info.version)),
+            client: client_info.map(|c| format!("{}/{}", c.name, c.version)),
         };
         // A cancelled request (`notifications/cancelled`) drops the call future, and with
         // it any HTTP request still in flight.

@@ -101,6 +101,8 @@ struct State_ {
     redirect_base: String,
     month: String,
     abandoned: u64,
+    in_flight: u64,
+    max_in_flight: u64,
 }
 
 type Shared = Arc<Mutex<State_>>;
@@ -155,6 +157,8 @@ impl StandIn {
             redirect_base: redirect_base.clone(),
             month: "2026-11".into(),
             abandoned: 0,
+            in_flight: 0,
+            max_in_flight: 0,
         }));
         let api = Router::new().fallback(handle).with_state(state.clone());
         let trap = Router::new()
@@ -200,6 +204,11 @@ impl StandIn {
     /// Slow answers whose connection was dropped before they were sent.
     pub fn abandoned(&self) -> u64 {
         self.state.lock().unwrap().abandoned
+    }
+
+    /// The most slow answers that were being prepared at the same time.
+    pub fn max_in_flight(&self) -> u64 {
+        self.state.lock().unwrap().max_in_flight
     }
 
     pub fn clear_log(&self) {
@@ -397,6 +406,18 @@ async fn handle(
                     }
                 }
             }
+            struct InFlight(Shared);
+            impl Drop for InFlight {
+                fn drop(&mut self) {
+                    self.0.lock().unwrap().in_flight -= 1;
+                }
+            }
+            {
+                let mut st = state.lock().unwrap();
+                st.in_flight += 1;
+                st.max_in_flight = st.max_in_flight.max(st.in_flight);
+            }
+            let _in_flight = InFlight(state.clone());
             let mut guard = Abandoned(state.clone(), false);
             tokio::time::sleep(*d).await;
             guard.1 = true;

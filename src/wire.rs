@@ -1,0 +1,342 @@
+//! The line guard between stdio and rmcp.
+//!
+//! rmcp answers some malformed input with an error that carries no `id` (a client waiting on
+//! that id waits forever) and buffers lines of up to 16 MiB. This guard reads stdin itself,
+//! line by line and bounded, and answers what rmcp would mishandle before rmcp sees it:
+//!
+//! - a line that is not JSON → `-32700 Parse error`, `id: null`;
+//! - a request whose shape or `params` rmcp cannot read → an error that carries its `id`;
+//! - a line over [`MAX_LINE_BYTES`] → discarded as it streams (memory stays bounded) and
+//!   answered with `-32600`, with the request's `id` when its first bytes show one.
+//!
+//! Everything else passes through unchanged. Both rmcp's output and the guard's own
+//! replies go to stdout through one writer, a whole line at a time, so they never interleave.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, DuplexStream};
+use tokio::sync::{Notify, mpsc};
+use tokio::task::JoinHandle;
+
+/// Longest accepted line. Tool arguments are bounded far below this (256 characters × 100
+/// IBANs); the margin is for clients' `_meta`.
+pub const MAX_LINE_BYTES: usize = 4 * 1024 * 1024;
+
+/// What to do with one input line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// A message rmcp can read: pass it on.
+    Forward,
+    /// Answer it here with this JSON-RPC error (one line of JSON).
+    Reply(Value),
+    /// Nothing to answer (blank line, malformed notification or response).
+    Drop,
+}
+
+fn error(id: Value, code: i64, message: impl Into<String>) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message.into()}})
+}
+
+fn request_id(v: &Value) -> Option<Value> {
+    match v.get("id") {
+        Some(id @ (Value::String(_) | Value::Number(_))) => Some(id.clone()),
+        _ => None,
+    }
+}
+
+/// Decide what to do with one complete line (without its newline).
+pub fn classify(line: &[u8]) -> Verdict {
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return Verdict::Drop;
+    }
+    // The happy path: exactly what rmcp will accept.
+    if serde_json::from_slice::<rmcp::model::ClientJsonRpcMessage>(line).is_ok() {
+        return Verdict::Forward;
+    }
+    let value: Value = match serde_json::from_slice(line) {
+        Ok(v) => v,
+        Err(e) => return Verdict::Reply(error(Value::Null, -32700, format!("Parse error: {e}"))),
+    };
+    let Value::Object(map) = &value else {
+        let what = if value.is_array() {
+            "JSON-RPC batches are not supported (MCP 2025-06-18 removed them); send one message per line"
+        } else {
+            "a JSON-RPC message is an object"
+        };
+        return Verdict::Reply(error(
+            Value::Null,
+            -32600,
+            format!("Invalid Request: {what}"),
+        ));
+    };
+    let id = request_id(&value);
+    let Some(method) = map.get("method") else {
+        // A malformed response or a message that is neither: nothing can be answered.
+        return match id {
+            Some(id) if !map.contains_key("result") && !map.contains_key("error") => {
+                Verdict::Reply(error(
+                    id,
+                    -32600,
+                    "Invalid Request: a request needs a \"method\"",
+                ))
+            }
+            _ => Verdict::Drop,
+        };
+    };
+    let Some(id) = id else {
+        // A notification cannot be answered, however malformed.
+        return Verdict::Drop;
+    };
+    if map.get("jsonrpc") != Some(&json!("2.0")) {
+        return Verdict::Reply(error(
+            id,
+            -32600,
+            "Invalid Request: \"jsonrpc\" must be \"2.0\"",
+        ));
+    }
+    let Value::String(method) = method else {
+        return Verdict::Reply(error(
+            id,
+            -32600,
+            "Invalid Request: \"method\" must be a string",
+        ));
+    };
+    let message = match map.get("params") {
+        Some(p) if !p.is_object() => {
+            format!("Invalid params: `params` of {method} must be an object")
+        }
+        _ => format!(
+            "Invalid params for {method}: the params do not have the shape this method takes"
+        ),
+    };
+    Verdict::Reply(error(id, -32602, message))
+}
+
+/// The `id` of an oversized request, if its first bytes show one (`{"jsonrpc":"2.0","id":7,…`).
+fn id_from_prefix(prefix: &[u8]) -> Value {
+    let text = String::from_utf8_lossy(&prefix[..prefix.len().min(512)]);
+    let Some(at) = text.find("\"id\"") else {
+        return Value::Null;
+    };
+    let rest = text[at + 4..].trim_start();
+    let Some(rest) = rest.strip_prefix(':') else {
+        return Value::Null;
+    };
+    let rest = rest.trim_start();
+    if let Some(s) = rest.strip_prefix('"') {
+        return s
+            .split('"')
+            .next()
+            .map(|s| Value::String(s.to_string()))
+            .unwrap_or(Value::Null);
+    }
+    let digits: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '-')
+        .collect();
+    digits
+        .parse::<i64>()
+        .map(Value::from)
+        .unwrap_or(Value::Null)
+}
+
+/// The running guard.
+pub struct GuardedStdio {
+    /// What rmcp reads from and writes to.
+    pub transport: DuplexStream,
+    /// Notified once stdin has closed.
+    pub input_closed: Arc<Notify>,
+    /// Finishes once everything rmcp and the guard wrote has reached stdout.
+    pub output_done: JoinHandle<()>,
+}
+
+/// Start the guard over `input` (stdin) and `output` (stdout).
+pub fn guard<R, W>(input: R, output: W) -> GuardedStdio
+where
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    let (transport, ours) = tokio::io::duplex(1 << 20);
+    let (from_rmcp, mut to_rmcp) = tokio::io::split(ours);
+    let (reply_tx, reply_rx) = mpsc::unbounded_channel::<Value>();
+    let input_closed = Arc::new(Notify::new());
+    let closed = input_closed.clone();
+    tokio::spawn(async move {
+        read_lines(input, &mut to_rmcp, &reply_tx).await;
+        let _ = to_rmcp.shutdown().await;
+        closed.notify_waiters();
+        closed.notify_one();
+    });
+    let output_done = tokio::spawn(write_lines(from_rmcp, reply_rx, output));
+    GuardedStdio {
+        transport,
+        input_closed,
+        output_done,
+    }
+}
+
+async fn read_lines<R, W>(input: R, to_rmcp: &mut W, replies: &mpsc::UnboundedSender<Value>)
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let mut reader = BufReader::with_capacity(64 * 1024, input);
+    let mut line: Vec<u8> = Vec::new();
+    // Bytes of the current line beyond the limit; the line is then only skipped.
+    let mut overflow: usize = 0;
+    loop {
+        let chunk = match reader.fill_buf().await {
+            Ok([]) | Err(_) => break,
+            Ok(chunk) => chunk,
+        };
+        let (taken, end_of_line) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        let body = &chunk[..if end_of_line { taken - 1 } else { taken }];
+        if overflow == 0 && line.len() + body.len() <= MAX_LINE_BYTES {
+            line.extend_from_slice(body);
+        } else {
+            if overflow == 0 {
+                // Keep the first bytes (they carry the id); drop the rest as it streams.
+                line.truncate(512);
+            }
+            overflow += body.len();
+        }
+        reader.consume(taken);
+        if !end_of_line {
+            continue;
+        }
+        if overflow > 0 {
+            let size = line.len().max(512) + overflow;
+            tracing::warn!(bytes = size, "discarded an oversized message");
+            let _ = replies.send(error(
+                id_from_prefix(&line),
+                -32600,
+                format!("Invalid Request: message of more than {MAX_LINE_BYTES} bytes refused"),
+            ));
+        } else {
+            let trimmed = line.strip_suffix(b"\r").unwrap_or(&line);
+            match classify(trimmed) {
+                Verdict::Forward => {
+                    if to_rmcp.write_all(trimmed).await.is_err()
+                        || to_rmcp.write_all(b"\n").await.is_err()
+                    {
+                        break;
+                    }
+                }
+                Verdict::Reply(reply) => {
+                    tracing::debug!(reply = %reply, "answered a malformed message");
+                    let _ = replies.send(reply);
+                }
+                Verdict::Drop => {}
+            }
+        }
+        line.clear();
+        overflow = 0;
+    }
+    let _ = to_rmcp.flush().await;
+}
+
+async fn write_lines<R, W>(from_rmcp: R, mut replies: mpsc::UnboundedReceiver<Value>, mut output: W)
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let mut lines = BufReader::new(from_rmcp).lines();
+    let mut rmcp_open = true;
+    let mut replies_open = true;
+    while rmcp_open || replies_open {
+        let line = tokio::select! {
+            l = lines.next_line(), if rmcp_open => match l {
+                Ok(Some(l)) => l,
+                _ => { rmcp_open = false; continue; }
+            },
+            r = replies.recv(), if replies_open => match r {
+                Some(v) => v.to_string(),
+                None => { replies_open = false; continue; }
+            },
+        };
+        if output.write_all(line.as_bytes()).await.is_err()
+            || output.write_all(b"\n").await.is_err()
+            || output.flush().await.is_err()
+        {
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(line: &str) -> Value {
+        match classify(line.as_bytes()) {
+            Verdict::Reply(v) => v,
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn forwards_what_rmcp_reads() {
+        for line in [
+            r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
+            r#"{"jsonrpc":"2.0","id":"a","method":"tools/call","params":{"name":"validate_iban","arguments":{"iban":"x"}}}"#,
+            r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+            r#"{"jsonrpc":"2.0","id":9,"method":"some/unknown"}"#,
+        ] {
+            assert_eq!(classify(line.as_bytes()), Verdict::Forward, "{line}");
+        }
+    }
+
+    #[test]
+    fn answers_what_rmcp_would_mishandle() {
+        let r = reply("this is not json");
+        assert_eq!(
+            (r["id"].clone(), r["error"]["code"].clone()),
+            (Value::Null, json!(-32700))
+        );
+        let r = reply(r#"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":[1,2]}"#);
+        assert_eq!(
+            (r["id"].clone(), r["error"]["code"].clone()),
+            (json!(4), json!(-32602))
+        );
+        assert!(
+            r["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("must be an object")
+        );
+        let r = reply(r#"{"jsonrpc":"2.0","id":"s","method":"tools/call","params":{"name":5}}"#);
+        assert_eq!(
+            (r["id"].clone(), r["error"]["code"].clone()),
+            (json!("s"), json!(-32602))
+        );
+        let r = reply(r#"{"jsonrpc":"1.0","id":5,"method":"tools/list"}"#);
+        assert_eq!(
+            (r["id"].clone(), r["error"]["code"].clone()),
+            (json!(5), json!(-32600))
+        );
+        let r = reply(r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#);
+        assert_eq!(r["error"]["code"], -32600);
+        assert_eq!(classify(b"   "), Verdict::Drop);
+        assert_eq!(
+            classify(br#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":7}"#),
+            Verdict::Drop
+        );
+    }
+
+    #[test]
+    fn finds_the_id_of_an_oversized_request() {
+        assert_eq!(
+            id_from_prefix(br#"{"jsonrpc":"2.0","id":7,"method":"x","params":{"pad":"xxxx"#),
+            json!(7)
+        );
+        assert_eq!(
+            id_from_prefix(br#"{"jsonrpc":"2.0", "id" : "abc","#),
+            json!("abc")
+        );
+        assert_eq!(id_from_prefix(b"xxxxxxxx"), Value::Null);
+    }
+}

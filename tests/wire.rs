@@ -1,0 +1,426 @@
+//! Wire-level tests of the real binary: raw bytes on stdin, every stdout line read back.
+//! Malformed traffic, both protocol eras, 1,000 concurrent calls, and the lifecycle (EOF,
+//! signals) with exit times measured.
+
+mod stand_in;
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use stand_in::{Fault, KeyKind, StandIn};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ibanforge-mcp");
+
+/// A running server with a thread collecting its stdout lines.
+struct Server {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(env: &[(&str, &str)]) -> Server {
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            // Drain stderr so the server never blocks on it.
+            let _ = std::io::copy(&mut BufReader::new(stderr), &mut std::io::sink());
+        });
+        let stdin = child.stdin.take();
+        Server {
+            child,
+            stdin,
+            lines,
+        }
+    }
+
+    fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().unwrap();
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn send(&mut self, v: &Value) {
+        self.send_raw(format!("{v}\n").as_bytes());
+    }
+
+    /// The next stdout line, which must be a JSON-RPC message.
+    fn recv(&self) -> Value {
+        let line = self
+            .lines
+            .recv_timeout(Duration::from_secs(20))
+            .expect("a message within 20 s");
+        let v: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line:.200}"));
+        assert_eq!(v["jsonrpc"], "2.0", "{line:.200}");
+        v
+    }
+
+    /// Read messages until the one with this id; the others are returned too.
+    fn recv_id(&self, id: &Value) -> Value {
+        loop {
+            let v = self.recv();
+            if &v["id"] == id {
+                return v;
+            }
+        }
+    }
+
+    fn initialize(&mut self, version: &str) -> Value {
+        self.send(&json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": version, "capabilities": {}, "clientInfo": {"name": "wire-test", "version": "1"}}}));
+        let r = self.recv_id(&json!(0));
+        self.send(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+        r
+    }
+
+    fn close_stdin(&mut self) {
+        self.stdin.take();
+    }
+
+    fn wait_exit(&mut self, limit: Duration) -> (std::process::ExitStatus, Duration) {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return (status, started.elapsed());
+            }
+            if started.elapsed() > limit {
+                let _ = self.child.kill();
+                panic!("did not exit within {limit:?}");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn peak_rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    }
+}
+
+fn call(id: u64, tool: &str, args: Value) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {"name": tool, "arguments": args}})
+}
+
+#[test]
+fn malformed_lines_get_errors_with_ids_and_the_session_goes_on() {
+    let mut s = Server::start(&[("IBANFORGE_OFFLINE", "1")]);
+    s.initialize("2025-06-18");
+
+    s.send_raw(b"this is not json\n");
+    let r = s.recv();
+    assert_eq!(
+        (r["id"].clone(), r["error"]["code"].clone()),
+        (Value::Null, json!(-32700)),
+        "{r}"
+    );
+
+    s.send(&json!({"jsonrpc": "2.0", "id": 11, "method": "tools/call", "params": [1, 2]}));
+    let r = s.recv_id(&json!(11));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+
+    s.send(&json!({"jsonrpc": "2.0", "id": "twelve", "method": "tools/call", "params": "validate_iban"}));
+    let r = s.recv_id(&json!("twelve"));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+
+    s.send(&json!({"jsonrpc": "2.0", "id": 13, "method": "no/such/method"}));
+    let r = s.recv_id(&json!(13));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+
+    // A message split across writes is one message.
+    let msg = call(14, "lookup_ch_clearing", json!({"iid": "230"})).to_string();
+    let (a, b) = msg.split_at(msg.len() / 2);
+    s.send_raw(a.as_bytes());
+    std::thread::sleep(Duration::from_millis(50));
+    s.send_raw(format!("{b}\n").as_bytes());
+    let r = s.recv_id(&json!(14));
+    assert_eq!(r["result"]["isError"], false, "{r}");
+
+    // Interleaved: several requests in one write, answered by id.
+    let burst: String = (20..30)
+        .map(|i| {
+            format!(
+                "{}\n",
+                call(i, "validate_iban", json!({"iban": "CH9300762011623852957"}))
+            )
+        })
+        .collect();
+    s.send_raw(burst.as_bytes());
+    let mut seen = HashSet::new();
+    while seen.len() < 10 {
+        let r = s.recv();
+        seen.insert(r["id"].as_u64().unwrap());
+    }
+    assert_eq!(seen, (20..30).collect());
+
+    // 64 MiB on one line: refused with its id, memory stays bounded, the session goes on.
+    let head = r#"{"jsonrpc":"2.0","id":40,"method":"tools/call","params":{"name":"validate_iban","arguments":{"iban":""#;
+    s.send_raw(head.as_bytes());
+    let chunk = vec![b'A'; 1 << 20];
+    for _ in 0..64 {
+        s.send_raw(&chunk);
+    }
+    s.send_raw(b"\"}}}\n");
+    let r = s.recv_id(&json!(40));
+    assert_eq!(r["error"]["code"], -32600, "{r}");
+    let peak = s.peak_rss_kib();
+    assert!(
+        peak < 48 * 1024,
+        "a 64 MiB line must not be buffered: peak RSS {peak} KiB"
+    );
+
+    s.send(&json!({"jsonrpc": "2.0", "id": 41, "method": "tools/list"}));
+    let r = s.recv_id(&json!(41));
+    assert_eq!(r["result"]["tools"].as_array().unwrap().len(), 5);
+
+    s.close_stdin();
+    let (status, took) = s.wait_exit(Duration::from_secs(3));
+    assert!(status.success(), "{status:?}");
+    assert!(
+        took < Duration::from_secs(1),
+        "exit after EOF took {took:?}"
+    );
+}
+
+#[test]
+fn every_legacy_protocol_version_a_client_sends_is_served() {
+    for version in ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"] {
+        let mut s = Server::start(&[("IBANFORGE_OFFLINE", "1")]);
+        let r = s.initialize(version);
+        assert_eq!(r["result"]["protocolVersion"], version, "{r}");
+        s.send(&json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}));
+        let tools = s.recv_id(&json!(1));
+        assert_eq!(
+            tools["result"]["tools"].as_array().unwrap().len(),
+            5,
+            "{version}"
+        );
+        s.send(&call(
+            2,
+            "validate_iban",
+            json!({"iban": "CH10 0023 0000 0000 1234 5"}),
+        ));
+        let r = s.recv_id(&json!(2));
+        assert!(
+            r["result"]["structuredContent"]["provenance"].is_object(),
+            "{version}: {r}"
+        );
+        s.close_stdin();
+        assert!(s.wait_exit(Duration::from_secs(3)).0.success());
+    }
+}
+
+#[test]
+fn the_stateless_2026_07_28_era_is_served() {
+    let mut s = Server::start(&[("IBANFORGE_OFFLINE", "1")]);
+    let meta = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientInfo": {"name": "modern-client", "version": "2.4.0"},
+        "io.modelcontextprotocol/clientCapabilities": {}
+    });
+    s.send(
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "server/discover", "params": {"_meta": meta}}),
+    );
+    let r = s.recv_id(&json!(1));
+    let versions = r["result"]["supportedVersions"].as_array().unwrap();
+    assert!(
+        versions.contains(&json!("2026-07-28")) && versions.contains(&json!("2025-06-18")),
+        "{r}"
+    );
+    s.send(&json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {"_meta": meta}}));
+    let r = s.recv_id(&json!(2));
+    let tools = r["result"]["tools"].as_array().unwrap();
+    assert_eq!(tools.len(), 5);
+    assert!(tools.iter().all(|t| t["outputSchema"]["type"] == "object"));
+    s.send(&json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
+                   "params": {"name": "lookup_bic", "arguments": {"bic": "UBSWCHZH80A"}, "_meta": meta}}));
+    let r = s.recv_id(&json!(3));
+    assert_eq!(r["result"]["resultType"], "complete", "{r}");
+    assert_eq!(
+        r["result"]["structuredContent"]["provenance"]["mode"],
+        "offline"
+    );
+    s.close_stdin();
+    assert!(s.wait_exit(Duration::from_secs(3)).0.success());
+}
+
+#[test]
+fn a_thousand_calls_in_flight_are_all_answered_and_the_api_sees_at_most_four() {
+    let api = StandIn::spawn();
+    api.add_key(
+        "ifk_thousand",
+        KeyKind::Quota {
+            used: 0,
+            limit: 100_000,
+        },
+    );
+    api.set_fault(Fault::Slow(Duration::from_millis(10)));
+    let mut s = Server::start(&[
+        ("IBANFORGE_API_BASE", &api.base),
+        ("IBANFORGE_API_KEY", "ifk_thousand"),
+        ("IBANFORGE_TIMEOUT_MS", "20000"),
+    ]);
+    s.initialize("2025-06-18");
+    let burst: String = (1..=1000)
+        .map(|i| {
+            format!(
+                "{}\n",
+                call(
+                    i,
+                    "validate_iban",
+                    json!({"iban": "CH10 0023 0000 0000 1234 5"})
+                )
+            )
+        })
+        .collect();
+    s.send_raw(burst.as_bytes());
+    let mut ids = HashSet::new();
+    while ids.len() < 1000 {
+        let r = s.recv();
+        let id = r["id"].as_u64().expect("every answer carries its id");
+        let p = &r["result"]["structuredContent"]["provenance"];
+        assert_eq!(p["mode"], "full", "{r:.300}");
+        assert!(ids.insert(id), "answered twice: {id}");
+    }
+    assert_eq!(ids, (1..=1000).collect());
+    let max = api.max_in_flight();
+    assert!(
+        (1..=4).contains(&max),
+        "API calls in flight are bounded: {max}"
+    );
+    s.close_stdin();
+    assert!(s.wait_exit(Duration::from_secs(3)).0.success());
+}
+
+#[test]
+fn eof_with_calls_in_flight_exits_within_a_second() {
+    let api = StandIn::spawn();
+    api.add_key(
+        "ifk_eof",
+        KeyKind::Quota {
+            used: 0,
+            limit: 100,
+        },
+    );
+    api.set_fault(Fault::Slow(Duration::from_secs(30)));
+    let mut s = Server::start(&[
+        ("IBANFORGE_API_BASE", &api.base),
+        ("IBANFORGE_API_KEY", "ifk_eof"),
+    ]);
+    s.initialize("2025-06-18");
+    // A fast answer just before EOF is delivered; the slow ones are dropped.
+    s.send(&call(1, "lookup_bic", json!({"bic": "UBSWCHZH80A"})));
+    s.send(&call(2, "lookup_bic", json!({"bic": "UBSWCHZH80A"})));
+    std::thread::sleep(Duration::from_millis(200));
+    api.set_fault(Fault::None);
+    s.send(&json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list"}));
+    s.close_stdin();
+    let (status, took) = s.wait_exit(Duration::from_secs(5));
+    assert!(status.success(), "{status:?}");
+    assert!(
+        took < Duration::from_secs(1),
+        "exit after EOF took {took:?}"
+    );
+    let mut got = Vec::new();
+    while let Ok(line) = s.lines.recv_timeout(Duration::from_millis(200)) {
+        got.push(serde_json::from_str::<Value>(&line).unwrap()["id"].clone());
+    }
+    assert!(
+        got.contains(&json!(3)),
+        "the answer ready before EOF was delivered: {got:?}"
+    );
+    let waited = Instant::now();
+    while api.abandoned() < 2 && waited.elapsed() < Duration::from_secs(3) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(
+        api.abandoned(),
+        2,
+        "the slow HTTP requests were dropped with the process, not left running"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sigint_exit_within_a_second() {
+    for signal in ["TERM", "INT", "HUP"] {
+        let mut s = Server::start(&[("IBANFORGE_OFFLINE", "1")]);
+        s.initialize("2025-11-25");
+        let started = Instant::now();
+        let ok = Command::new("kill")
+            .args([&format!("-{signal}"), &s.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let (status, _) = s.wait_exit(Duration::from_secs(3));
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_secs(1),
+            "SIG{signal}: exit took {took:?}"
+        );
+        assert!(status.success(), "SIG{signal}: {status:?}");
+        // Nothing but protocol on stdout.
+        while let Ok(line) = s.lines.recv_timeout(Duration::from_millis(50)) {
+            serde_json::from_str::<Value>(&line).unwrap();
+        }
+    }
+}
+
+#[test]
+fn stdout_carries_nothing_but_protocol_on_exit_paths() {
+    let mut s = Server::start(&[
+        ("IBANFORGE_API_BASE", "http://127.0.0.1:1"),
+        ("IBANFORGE_API_KEY", "ifk_x"),
+    ]);
+    s.initialize("2025-06-18");
+    s.send(&call(
+        1,
+        "check_compliance",
+        json!({"iban": "DE89370400440532013000"}),
+    ));
+    let r = s.recv_id(&json!(1));
+    assert_eq!(
+        r["result"]["structuredContent"]["provenance"]["reason"],
+        "api_unreachable"
+    );
+    s.close_stdin();
+    s.wait_exit(Duration::from_secs(3));
+    let mut rest = String::new();
+    while let Ok(line) = s.lines.recv_timeout(Duration::from_millis(50)) {
+        rest.push_str(&line);
+    }
+    assert!(
+        rest.is_empty()
+            || rest
+                .lines()
+                .all(|l| serde_json::from_str::<Value>(l).is_ok())
+    );
+    let mut err = String::new();
+    let _ = s.child.stderr.as_mut().map(|e| e.read_to_string(&mut err));
+}

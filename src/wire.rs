@@ -34,6 +34,28 @@ pub enum Verdict {
     Drop,
 }
 
+/// Requests the MCP specification defines (both eras). Anything else is a custom method.
+const SPEC_METHODS: &[&str] = &[
+    "ping",
+    "initialize",
+    "server/discover",
+    "completion/complete",
+    "logging/setLevel",
+    "prompts/get",
+    "prompts/list",
+    "resources/list",
+    "resources/templates/list",
+    "resources/read",
+    "resources/subscribe",
+    "resources/unsubscribe",
+    "subscriptions/listen",
+    "tools/call",
+    "tools/list",
+    "tasks/get",
+    "tasks/update",
+    "tasks/cancel",
+];
+
 fn error(id: Value, code: i64, message: impl Into<String>) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message.into()}})
 }
@@ -50,8 +72,27 @@ pub fn classify(line: &[u8]) -> Verdict {
     if line.iter().all(u8::is_ascii_whitespace) {
         return Verdict::Drop;
     }
-    // The happy path: exactly what rmcp will accept.
-    if serde_json::from_slice::<rmcp::model::ClientJsonRpcMessage>(line).is_ok() {
+    // The happy path: exactly what rmcp will accept. rmcp reads a known method whose params
+    // do not fit as a custom request and answers "method not found"; the method exists, so
+    // the honest answer is "invalid params".
+    if let Ok(message) = serde_json::from_slice::<rmcp::model::ClientJsonRpcMessage>(line) {
+        if let rmcp::model::JsonRpcMessage::Request(request) = &message
+            && let rmcp::model::ClientRequest::CustomRequest(custom) = &request.request
+            && SPEC_METHODS.contains(&custom.method.as_str())
+        {
+            let id = serde_json::to_value(&request.id).unwrap_or(Value::Null);
+            let message = match &custom.params {
+                Some(p) if !p.is_object() => format!(
+                    "Invalid params: `params` of {} must be an object",
+                    custom.method
+                ),
+                _ => format!(
+                    "Invalid params for {}: the params do not have the shape this method takes",
+                    custom.method
+                ),
+            };
+            return Verdict::Reply(error(id, -32602, message));
+        }
         return Verdict::Forward;
     }
     let value: Value = match serde_json::from_slice(line) {

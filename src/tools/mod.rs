@@ -103,7 +103,13 @@ impl ToolName {
 
     pub fn input_schema(self) -> Arc<JsonObject> {
         fn of<T: JsonSchema + 'static>() -> Arc<JsonObject> {
-            schema_for_input::<T>().expect("tool input schemas have an object root")
+            let schema = schema_for_input::<T>().expect("tool input schemas have an object root");
+            let mut schema = Value::Object((*schema).clone());
+            make_portable(&mut schema);
+            match schema {
+                Value::Object(map) => Arc::new(map),
+                _ => unreachable!("a schema object stays an object"),
+            }
         }
         match self {
             Self::ValidateIban | Self::CheckCompliance => of::<args::IbanArgs>(),
@@ -122,7 +128,7 @@ impl ToolName {
             Self::CheckCompliance => schema_for_output::<Answer<ComplianceCheck>>(),
         };
         let mut schema = Value::Object((*schema).clone());
-        strip_numeric_formats(&mut schema);
+        make_portable(&mut schema);
         match schema {
             Value::Object(map) => Arc::new(map),
             _ => unreachable!("a schema object stays an object"),
@@ -183,12 +189,18 @@ impl Outcome {
     }
 }
 
-/// schemars marks Rust integer and float widths with `format` values (`uint16`, `uint`,
-/// `double`) that no JSON Schema validator knows; Ajv (inside the official TypeScript
-/// SDK) prints a warning for each. The `minimum` bounds stay; only the noise goes.
-fn strip_numeric_formats(schema: &mut Value) {
+/// Make a schemars schema portable to every client that reads tool schemas.
+///
+/// - schemars marks integer and float widths with `format` values (`uint16`, `double`) no
+///   JSON Schema validator knows; Ajv (inside the official TypeScript SDK) warns on each.
+/// - A nullable field comes out as `"type": ["string", "null"]`: legal, but clients that map
+///   schemas onto a single-`type` dialect (the Inspector's `--strict` check flags it) reject
+///   it. It is rewritten as `anyOf: [{"type": "string", …}, {"type": "null"}]`, the
+///   annotations (`description`, `default`) staying outside.
+pub fn make_portable(schema: &mut Value) {
     match schema {
         Value::Object(map) => {
+            map.values_mut().for_each(make_portable);
             let numeric = match map.get("type") {
                 Some(Value::String(t)) => t == "integer" || t == "number",
                 Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer" || t == "number"),
@@ -197,9 +209,42 @@ fn strip_numeric_formats(schema: &mut Value) {
             if numeric {
                 map.remove("format");
             }
-            map.values_mut().for_each(strip_numeric_formats);
+            split_nullable_type(map);
         }
-        Value::Array(items) => items.iter_mut().for_each(strip_numeric_formats),
+        Value::Array(items) => items.iter_mut().for_each(make_portable),
         _ => {}
     }
+}
+
+fn split_nullable_type(map: &mut serde_json::Map<String, Value>) {
+    let Some(Value::Array(types)) = map.get("type") else {
+        return;
+    };
+    if types.len() != 2 || !types.contains(&Value::from("null")) {
+        return;
+    }
+    let Some(other) = types.iter().find(|t| *t != "null").cloned() else {
+        return;
+    };
+    const ANNOTATIONS: [&str; 5] = ["description", "title", "default", "examples", "$schema"];
+    let mut branch = serde_json::Map::new();
+    branch.insert("type".into(), other);
+    let keys: Vec<String> = map
+        .keys()
+        .filter(|k| *k != "type" && !ANNOTATIONS.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    for k in keys {
+        if let Some(v) = map.remove(&k) {
+            branch.insert(k, v);
+        }
+    }
+    map.remove("type");
+    map.insert(
+        "anyOf".into(),
+        Value::Array(vec![
+            Value::Object(branch),
+            serde_json::json!({"type": "null"}),
+        ]),
+    );
 }

@@ -113,7 +113,7 @@ pub struct BankBic {
     #[serde(default)]
     pub lei_status: Option<String>,
     #[serde(default)]
-    pub address: Option<Value>,
+    pub address: Option<Extra>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -193,17 +193,17 @@ pub struct IbanValidation {
     pub bic: Option<BankBic>,
     /// Who issued the account (bank, digital bank, EMI, payment institution).
     #[serde(default)]
-    pub issuer: Option<Value>,
+    pub issuer: Option<Extra>,
     #[serde(default)]
     pub sepa: Option<Sepa>,
     #[serde(default)]
-    pub risk_indicators: Option<Value>,
+    pub risk_indicators: Option<Extra>,
     #[serde(default)]
     pub bank_code_check: Option<BankCodeCheck>,
     #[serde(default)]
     pub clearing: Option<IbanClearing>,
     #[serde(default)]
-    pub next_steps: Option<Vec<Value>>,
+    pub next_steps: Option<Vec<Extra>>,
     #[serde(default)]
     pub cost_usdc: Option<f64>,
     #[serde(default)]
@@ -250,7 +250,7 @@ pub struct BicLookup {
     #[serde(default)]
     pub city: Option<String>,
     #[serde(default)]
-    pub address: Option<Value>,
+    pub address: Option<Extra>,
     #[serde(default)]
     pub address_available: Option<bool>,
     #[serde(default)]
@@ -314,7 +314,7 @@ pub struct ClearingLookup {
     #[serde(default)]
     pub institution: Option<ClearingInstitution>,
     #[serde(default)]
-    pub address: Option<Value>,
+    pub address: Option<Extra>,
     #[serde(default)]
     pub bic: Option<String>,
     #[serde(default)]

@@ -4,24 +4,9 @@
 // schema mismatch fails here exactly as it would in Claude Desktop or Cursor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { spawn } from 'node:child_process';
-import readline from 'node:readline';
+import { binary, CALLS, PATH, startStandIn } from './common.mjs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const binary = process.env.IBANFORGE_MCP_BINARY ?? path.resolve(here, '../../target/debug/ibanforge-mcp');
-const standInBinary = process.env.STAND_IN_BINARY ?? path.resolve(here, '../../target/debug/examples/stand-in-api');
-
-const CALLS = {
-  validate_iban: { iban: 'CH10 0023 0000 0000 1234 5' },
-  batch_validate_iban: { ibans: ['CH1000230000000012345', 'DE89370400440532013000', 'CH9400762011623852957'] },
-  lookup_bic: { bic: 'UBSWCHZH80A' },
-  lookup_ch_clearing: { iid: '30005' },
-  check_compliance: { iban: 'MC5811222000010123456789030' },
-};
 
 async function connect(env) {
   const transport = new StdioClientTransport({ command: binary, args: [], env, stderr: 'pipe' });
@@ -32,7 +17,7 @@ async function connect(env) {
 
 test('TypeScript SDK lists five tools and every answer passes its own schema check', async () => {
   // Minimal environment: no HOME, no key, no config dir; offline so nothing is attempted.
-  const client = await connect({ PATH: process.env.PATH ?? '/usr/bin:/bin', IBANFORGE_OFFLINE: '1' });
+  const client = await connect({ PATH: PATH, IBANFORGE_OFFLINE: '1' });
   try {
     const { tools } = await client.listTools();
     assert.deepEqual(tools.map((t) => t.name).sort(), Object.keys(CALLS).sort());
@@ -61,20 +46,8 @@ test('TypeScript SDK lists five tools and every answer passes its own schema che
   }
 });
 
-/** Start the stand-in API (the example binary) and resolve with its base URL. */
-async function startStandIn() {
-  const child = spawn(standInBinary, ['0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const firstLine = await new Promise((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout });
-    rl.once('line', resolve);
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`stand-in exited with ${code}`)));
-  });
-  return { base: firstLine.trim(), stop: () => child.kill('SIGTERM') };
-}
-
 async function callAll(key, base) {
-  const client = await connect({ PATH: process.env.PATH ?? '/usr/bin:/bin', IBANFORGE_API_BASE: base, IBANFORGE_API_KEY: key });
+  const client = await connect({ PATH: PATH, IBANFORGE_API_BASE: base, IBANFORGE_API_KEY: key });
   try {
     await client.listTools();
     const answers = {};

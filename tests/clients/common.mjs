@@ -1,0 +1,32 @@
+// Shared by the real-client tests: binary paths, the calls made to each tool, and the
+// stand-in API started as a process.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const binary = process.env.IBANFORGE_MCP_BINARY ?? path.resolve(here, '../../target/debug/ibanforge-mcp');
+export const standInBinary = process.env.STAND_IN_BINARY ?? path.resolve(here, '../../target/debug/examples/stand-in-api');
+export const PATH = process.env.PATH ?? '/usr/bin:/bin';
+
+/** One call per tool; every answer must pass the client's own outputSchema check. */
+export const CALLS = {
+  validate_iban: { iban: 'CH10 0023 0000 0000 1234 5' },
+  batch_validate_iban: { ibans: ['CH1000230000000012345', 'DE89370400440532013000', 'CH9400762011623852957'] },
+  lookup_bic: { bic: 'UBSWCHZH80A' },
+  lookup_ch_clearing: { iid: '30005' },
+  check_compliance: { iban: 'MC5811222000010123456789030' },
+};
+
+/** Start the stand-in API (the example binary) and resolve with its base URL. */
+export async function startStandIn() {
+  const child = spawn(standInBinary, ['0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const firstLine = await new Promise((resolve, reject) => {
+    const rl = readline.createInterface({ input: child.stdout });
+    rl.once('line', resolve);
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`stand-in exited with ${code}`)));
+  });
+  return { base: firstLine.trim(), stop: () => child.kill('SIGTERM') };
+}

@@ -1,0 +1,57 @@
+"""Real-client test: the official Python MCP SDK (PyPI `mcp` 2.3) drives the binary.
+
+Its `Client` negotiates `auto` by default (probes `server/discover`, then speaks the stateless
+2026-07-28 revision); `mode="legacy"` forces the initialize handshake. `call_tool` validates
+every structuredContent against the tool's outputSchema with `jsonschema`, so a schema
+mismatch fails here as it would in a Python agent.
+"""
+
+import asyncio
+import os
+import unittest
+from pathlib import Path
+
+from mcp import Client, StdioServerParameters
+
+HERE = Path(__file__).resolve().parent
+BINARY = os.environ.get("IBANFORGE_MCP_BINARY", str(HERE.parent.parent.parent / "target/debug/ibanforge-mcp"))
+
+CALLS = {
+    "validate_iban": {"iban": "CH10 0023 0000 0000 1234 5"},
+    "batch_validate_iban": {"ibans": ["CH1000230000000012345", "DE89370400440532013000", "CH9400762011623852957"]},
+    "lookup_bic": {"bic": "UBSWCHZH80A"},
+    "lookup_ch_clearing": {"iid": "30005"},
+    "check_compliance": {"iban": "MC5811222000010123456789030"},
+}
+
+
+async def exercise(mode: str) -> str:
+    params = StdioServerParameters(command=BINARY, args=[], env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "IBANFORGE_OFFLINE": "1"})
+    async with Client(params, mode=mode, raise_exceptions=True) as client:
+        tools = await client.list_tools()
+        names = sorted(t.name for t in tools.tools)
+        assert names == sorted(CALLS), names
+        for tool in tools.tools:
+            assert tool.output_schema is not None and tool.output_schema["type"] == "object", tool.name
+        for name, args in CALLS.items():
+            result = await client.call_tool(name, args)
+            assert result.is_error is False, (name, result)
+            provenance = result.structured_content["provenance"]
+            assert provenance["mode"] == "offline", (name, provenance)
+            assert result.content[0].text.startswith("OFFLINE RESULT — "), name
+        bad = await client.call_tool("lookup_ch_clearing", {"iid": "123456"})
+        assert bad.is_error is True
+        assert "1–5 digits" in bad.content[0].text
+        return client.protocol_version
+
+
+class PythonClient(unittest.TestCase):
+    def test_default_auto_mode_speaks_the_stateless_era(self) -> None:
+        self.assertEqual(asyncio.run(exercise("auto")), "2026-07-28")
+
+    def test_legacy_mode_uses_the_initialize_handshake(self) -> None:
+        self.assertIn(asyncio.run(exercise("legacy")), ("2025-11-25", "2025-06-18"))
+
+
+if __name__ == "__main__":
+    unittest.main()

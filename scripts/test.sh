@@ -20,13 +20,14 @@ cargo test --locked --all-targets
 step "data/ matches its pinned packages (tools/generate-data.py --check)"
 python3 tools/generate-data.py --check
 
-step "real MCP clients: @modelcontextprotocol/sdk 1.x, @modelcontextprotocol/client 2.4, Inspector CLI 2.12 (npm ci from the lockfile)"
+step "real MCP clients (@modelcontextprotocol/sdk 1.x, @modelcontextprotocol/client 2.4, Inspector CLI 2.12) and packaging (npm, MCPB, examples, sandbox start); npm ci from the lockfile"
 npm ci --prefix tests/clients --no-audit --no-fund
 export IBANFORGE_MCP_BINARY="$PWD/target/debug/ibanforge-mcp" STAND_IN_BINARY="$PWD/target/debug/examples/stand-in-api"
 npm test --prefix tests/clients
 
-step "real MCP client: PyPI mcp 2.3 (pinned, in a venv)"
+step "real MCP client PyPI mcp 2.3, and release metadata against the registry schema (pinned, in a venv)"
 venv=tests/clients/python/.venv
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r tests/clients/python/requirements.txt
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps skillsaw==0.22.0
 "$venv/bin/python" -m unittest discover -s tests/clients/python -p 'test_*.py' -v

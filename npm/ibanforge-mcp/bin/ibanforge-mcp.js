@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// Launcher for the ibanforge-mcp binary. It finds the prebuilt binary that npm installed for
+// this platform (an optional dependency), runs it with stdio passed straight through, forwards
+// signals, and exits as the binary exits. It never writes to stdout: stdout is the MCP
+// protocol channel. No dependencies, CommonJS, Node >= 18 — and nothing that costs start-up
+// time (no process.report, no dynamic imports).
+'use strict';
+
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+
+// npm package for each platform-arch this project ships. Linux builds target an old glibc
+// (2.17); musl systems get no match and are told how to build from source.
+const PACKAGES = {
+  'linux-x64': '@ibanforge/mcp-linux-x64-gnu',
+  'linux-arm64': '@ibanforge/mcp-linux-arm64-gnu',
+  'darwin-x64': '@ibanforge/mcp-darwin-x64',
+  'darwin-arm64': '@ibanforge/mcp-darwin-arm64',
+  'win32-x64': '@ibanforge/mcp-win32-x64',
+};
+
+function findBinary() {
+  const override = process.env.IBANFORGE_MCP_BINARY;
+  if (override) return override;
+  const key = `${process.platform}-${process.arch}`;
+  const pkg = PACKAGES[key];
+  if (!pkg) return null;
+  try {
+    const dir = path.dirname(require.resolve(`${pkg}/package.json`));
+    return path.join(dir, 'bin', process.platform === 'win32' ? 'ibanforge-mcp.exe' : 'ibanforge-mcp');
+  } catch {
+    return null;
+  }
+}
+
+function fail(message) {
+  process.stderr.write(`ibanforge-mcp: ${message}\n`);
+  process.exit(1);
+}
+
+const binary = findBinary();
+if (!binary) {
+  fail(
+    `no prebuilt binary for ${process.platform}-${process.arch}` +
+      (PACKAGES[`${process.platform}-${process.arch}`] ? ` (${PACKAGES[`${process.platform}-${process.arch}`]} is not installed; reinstall without --no-optional)` : '') +
+      '. Build it with `cargo install ibanforge-mcp` and set IBANFORGE_MCP_BINARY to its path.',
+  );
+}
+
+const child = spawn(binary, process.argv.slice(2), { stdio: 'inherit', windowsHide: true });
+
+// A client stops a server by signalling the process it started: this launcher. Pass it on.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  });
+}
+
+child.on('error', (error) => fail(`cannot start ${binary}: ${error.message}`));
+child.on('exit', (code, signal) => {
+  if (signal) {
+    // Die of the same signal, so the parent sees what happened.
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+    return;
+  }
+  process.exit(code === null ? 1 : code);
+});

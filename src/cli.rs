@@ -44,6 +44,9 @@ pub struct GlobalFlags {
     /// Answer from the local engine only; never call the network [env: IBANFORGE_OFFLINE=1]
     #[arg(long, global = true)]
     pub offline: bool,
+    /// Also accept the 22 "aspirational" IBAN countries (AO, BF, CI, …) that SWIFT lists but no bank uses yet [env: IBANFORGE_ASPIRATIONAL=1]
+    #[arg(long, global = true)]
+    pub aspirational: bool,
     /// Base URL of the IBANforge API [env: IBANFORGE_API_BASE] [default: https://api.ibanforge.com]
     #[arg(long, global = true, value_name = "URL")]
     pub api_base: Option<String>,
@@ -118,6 +121,7 @@ impl GlobalFlags {
             api_base: self.api_base.clone(),
             timeout_ms: self.timeout_ms,
             offline: self.offline,
+            aspirational: self.aspirational,
             config: self.config.clone(),
         }
     }

@@ -87,6 +87,8 @@ pub struct Settings {
     pub api_base: String,
     pub timeout: Duration,
     pub offline: bool,
+    /// Accept the SWIFT "aspirational" IBAN countries (off by default: no bank takes them).
+    pub aspirational: bool,
     pub compliance_lists: ComplianceLists,
     /// The config file that was read, if any.
     pub config_file: Option<PathBuf>,
@@ -100,6 +102,7 @@ impl Default for Settings {
             api_base: DEFAULT_API_BASE.into(),
             timeout: Duration::from_millis(DEFAULT_TIMEOUT_MS),
             offline: false,
+            aspirational: false,
             compliance_lists: ComplianceLists::embedded(),
             config_file: None,
             origin: Origins::default(),
@@ -113,6 +116,7 @@ pub struct FlagValues {
     pub api_base: Option<String>,
     pub timeout_ms: Option<u64>,
     pub offline: bool,
+    pub aspirational: bool,
     pub config: Option<PathBuf>,
 }
 
@@ -124,6 +128,7 @@ struct ConfigFile {
     api_base: Option<String>,
     timeout_ms: Option<u64>,
     offline: Option<bool>,
+    aspirational: Option<bool>,
 }
 
 /// The platform config directory (`~/.config/ibanforge-mcp` on Linux), if there is a home.
@@ -199,6 +204,9 @@ impl Settings {
                             s.offline = o;
                             s.origin.offline = origin;
                         }
+                        if let Some(a) = file.aspirational {
+                            s.aspirational = a;
+                        }
                         s.config_file = Some(path);
                     }
                     Err(e) => {
@@ -246,6 +254,15 @@ impl Settings {
             }
         }
 
+        if let Some(a) = env("IBANFORGE_ASPIRATIONAL") {
+            match parse_bool(&a) {
+                Some(b) => s.aspirational = b,
+                None => warnings.push(format!(
+                    "IBANFORGE_ASPIRATIONAL={a:?} is not 1/0/true/false; ignoring it"
+                )),
+            }
+        }
+
         // 3. Flags.
         if let Some(b) = &flags.api_base {
             s.api_base = b.clone();
@@ -261,6 +278,9 @@ impl Settings {
         if flags.offline {
             s.offline = true;
             s.origin.offline = Origin::Flag("--offline");
+        }
+        if flags.aspirational {
+            s.aspirational = true;
         }
 
         // Compliance lists: a newer copy in the config directory replaces the embedded one.

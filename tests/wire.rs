@@ -337,7 +337,21 @@ fn eof_with_calls_in_flight_exits_within_a_second() {
     // A fast answer just before EOF is delivered; the slow ones are dropped.
     s.send(&call(1, "lookup_bic", json!({"bic": "UBSWCHZH80A"})));
     s.send(&call(2, "lookup_bic", json!({"bic": "UBSWCHZH80A"})));
-    std::thread::sleep(Duration::from_millis(200));
+    // Both slow requests must be waiting at the API before the fault is lifted.
+    let waited = Instant::now();
+    while api
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/v1/bic/"))
+        .count()
+        < 2
+    {
+        assert!(
+            waited.elapsed() < Duration::from_secs(10),
+            "the calls never reached the API"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
     api.set_fault(Fault::None);
     s.send(&json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list"}));
     s.close_stdin();

@@ -34,7 +34,7 @@ struct Directory {
 }
 
 static DIRECTORY: LazyLock<Directory> = LazyLock::new(|| {
-    let rows: Vec<BankEntry> = data::rows(data::BANK_DIRECTORY)
+    let rows: Vec<BankEntry> = data::rows(data::BANK_DIRECTORY.as_str())
         .filter_map(|c| {
             let [country, bank_code, bic, primary, method, name] = c[..] else {
                 return None;

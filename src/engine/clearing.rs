@@ -38,7 +38,7 @@ struct Directory {
 }
 
 static DIRECTORY: LazyLock<Directory> = LazyLock::new(|| {
-    let rows: Vec<IidEntry> = data::rows(data::CH_IIDS)
+    let rows: Vec<IidEntry> = data::rows(data::CH_IIDS.as_str())
         .filter_map(|c| {
             let [iid, country, group, bic, name, short_name] = c[..] else {
                 return None;

@@ -6,6 +6,8 @@
 
 use std::fmt::Write as _;
 
+use super::banks;
+use super::national::{self, NationalCheck};
 use super::registry::{self, CountrySpec};
 
 /// Why an IBAN is not valid. The `code()` strings are the hosted API's.
@@ -21,6 +23,9 @@ pub enum IbanError {
     /// Check digits 00, 01 and 99 can never result from ISO 7064 MOD 97-10.
     InvalidCheckDigits,
     ChecksumFailed,
+    /// The national check digits inside the BBAN are wrong (see `national`). Not one of the
+    /// hosted API's codes: only the local engine checks them.
+    NationalCheckFailed,
 }
 
 impl IbanError {
@@ -32,6 +37,7 @@ impl IbanError {
             Self::InvalidBbanStructure => "invalid_bban_structure",
             Self::InvalidCheckDigits => "invalid_check_digits",
             Self::ChecksumFailed => "checksum_failed",
+            Self::NationalCheckFailed => "national_check_failed",
         }
     }
 }
@@ -58,6 +64,8 @@ pub struct IbanCheck {
     /// Present when the length matches the registry, so the split is meaningful.
     pub bban: Option<BbanParts>,
     pub error: Option<(IbanError, String)>,
+    /// The national check, once mod-97 has passed (`None` before that).
+    pub national: Option<NationalCheck>,
 }
 
 impl IbanCheck {
@@ -164,6 +172,7 @@ pub fn validate(input: &str, options: ValidateOptions) -> IbanCheck {
         check_digits: None,
         bban: None,
         error: None,
+        national: None,
     };
     check.error = run_checks(&mut check, options);
     check
@@ -248,7 +257,29 @@ fn run_checks(check: &mut IbanCheck, options: ValidateOptions) -> Option<(IbanEr
             "the check digits do not match the rest of the IBAN (mod-97 check failed): a character is likely mistyped or swapped".into(),
         ));
     }
-    None
+    let german_method = (spec.code == "DE")
+        .then(|| {
+            check
+                .bban
+                .as_ref()?
+                .bank_code
+                .as_deref()
+                .and_then(|blz| banks::by_code("DE", blz))
+        })
+        .flatten()
+        .and_then(|bank| bank.check_method);
+    let national = national::check(spec.code, bban, german_method);
+    let failed = match &national {
+        NationalCheck::Failed { rule } => Some((
+            IbanError::NationalCheckFailed,
+            format!(
+                "the account number fails the {rule}: the IBAN's own check digits are right, but the account inside it cannot exist"
+            ),
+        )),
+        _ => None,
+    };
+    check.national = Some(national);
+    failed
 }
 
 fn split_bban(spec: &CountrySpec, bban: &str) -> BbanParts {

@@ -11,4 +11,5 @@ pub mod compliance;
 pub mod countries;
 pub mod data;
 pub mod iban;
+pub mod national;
 pub mod registry;

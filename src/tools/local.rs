@@ -6,12 +6,14 @@
 
 use serde_json::{Value, json};
 
+use super::output::NationalCheckInfo;
 use super::output::{
     BankBic, BankCodeCheck, BatchValidation, Bban, BicLookup, ClearingInstitution, ClearingLookup,
     Compliance, ComplianceCheck, Country, Extra, IbanClearing, IbanValidation, PaymentServices,
     Reachability, Sanctions, Sepa, Vop,
 };
 use crate::engine::compliance::{ComplianceLists, FatfStatus};
+use crate::engine::national::NationalCheck;
 use crate::engine::{banks, bic, clearing, countries, data, iban};
 
 /// A local answer and what its label and provenance say about it.
@@ -118,6 +120,23 @@ pub fn validation(input: &str, lists: &ComplianceLists, options: LocalOptions) -
         processing_ms: None,
         error: check.error.as_ref().map(|e| e.0.code().to_string()),
         error_detail: check.error.as_ref().map(|e| e.1.clone()),
+        national_check: check.national.as_ref().map(|n| NationalCheckInfo {
+            status: n.status().into(),
+            rule: match n {
+                NationalCheck::Passed { rule } | NationalCheck::Failed { rule } => {
+                    Some((*rule).to_string())
+                }
+                NationalCheck::NotCheckable { .. } => None,
+            },
+            detail: match n {
+                NationalCheck::NotCheckable { why } => Some(why.clone()),
+                _ => None,
+            },
+            as_of: (check.spec.is_some_and(|s| s.code == "DE")
+                && !matches!(n, NationalCheck::NotCheckable { .. }))
+            .then(|| data::BANK_DIRECTORY_AS_OF.to_string()),
+            extra: Extra::new(),
+        }),
         extra: Extra::new(),
     };
     let (Some(spec), Some(parts), true) = (check.spec, parts, valid) else {

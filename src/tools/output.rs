@@ -209,11 +209,31 @@ pub struct IbanValidation {
     #[serde(default)]
     pub processing_ms: Option<f64>,
     /// invalid_format | unsupported_country | wrong_length | checksum_failed |
-    /// invalid_check_digits | invalid_bban_structure
+    /// invalid_check_digits | invalid_bban_structure (the API's codes), or
+    /// national_check_failed (local engine only)
     #[serde(default)]
     pub error: Option<String>,
     #[serde(default)]
     pub error_detail: Option<String>,
+    /// The BBAN's national check digits, as the local engine checked them (absent from the
+    /// hosted API's answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national_check: Option<NationalCheckInfo>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The national check-digit rule applied to the BBAN.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct NationalCheckInfo {
+    /// passed | failed | not_checkable
+    pub status: String,
+    /// The national rule applied (e.g. "French RIB key (clé RIB)", "Bundesbank method 63").
+    pub rule: Option<String>,
+    /// Why the rule could not be applied, when it could not.
+    pub detail: Option<String>,
+    /// For German IBANs: the date of the Bundesbank directory that named the method.
+    pub as_of: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }

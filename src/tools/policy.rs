@@ -79,7 +79,11 @@ impl Toolbox {
     }
 
     fn local_options(&self) -> LocalOptions {
-        LocalOptions::default()
+        LocalOptions {
+            validate: crate::engine::iban::ValidateOptions {
+                aspirational: self.settings.aspirational,
+            },
+        }
     }
 
     /// Identifies this package and the MCP client, so the API can tell channels apart.

@@ -31,3 +31,6 @@ venv=tests/clients/python/.venv
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r tests/clients/python/requirements.txt
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps skillsaw==0.22.0
 "$venv/bin/python" -m unittest discover -s tests/clients/python -p 'test_*.py' -v
+
+step "differential test: >= 100,000 IBANs against schwifty and python-stdnum (disagreements reviewed in tests/differential/disagreements.tsv)"
+"$venv/bin/python" tests/differential/differential.py --binary target/debug/ibanforge-mcp

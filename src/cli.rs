@@ -81,6 +81,11 @@ pub enum Command {
     /// Exits 0 when tool calls can get full answers (or offline mode is chosen), 1 when they
     /// would be degraded, with the reason.
     Doctor,
+    /// Validate IBANs offline, one per line on stdin: prints `IBAN<TAB>valid|invalid<TAB>error<TAB>national`
+    ///
+    /// The embedded engine only (no key, no network): for bulk checks and for comparing the
+    /// engine with other validators.
+    CheckIbans,
     /// Client configuration snippets
     Config {
         #[command(subcommand)]
@@ -171,6 +176,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Some(Command::Schemas { out }) => write_schemas(&out).map(|()| ExitCode::SUCCESS),
         Some(Command::Doctor) => Ok(runtime.block_on(doctor(settings))),
+        Some(Command::CheckIbans) => check_ibans(&settings),
         Some(Command::Config {
             action: ConfigAction::Print { client },
         }) => {
@@ -591,6 +597,35 @@ fn shell_quote(s: &str) -> String {
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
     }
+}
+
+/// `check-ibans`: the engine over stdin, one verdict per line on stdout.
+fn check_ibans(settings: &Settings) -> anyhow::Result<ExitCode> {
+    use std::io::{BufRead, Write};
+    let options = crate::engine::iban::ValidateOptions {
+        aspirational: settings.aspirational,
+    };
+    let stdin = std::io::stdin().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for line in stdin.lines() {
+        let line = line.context("stdin is not UTF-8 text")?;
+        // Bounded like the tool input: nothing longer is an IBAN.
+        let input: String = line
+            .chars()
+            .take(crate::tools::args::MAX_STRING_CHARS)
+            .collect();
+        let check = crate::engine::iban::validate(&input, options);
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}",
+            check.iban,
+            if check.valid() { "valid" } else { "invalid" },
+            check.error.as_ref().map_or("-", |e| e.0.code()),
+            check.national.as_ref().map_or("-", |n| n.status())
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

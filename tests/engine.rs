@@ -229,3 +229,18 @@ proptest! {
         prop_assert_eq!(iban::normalize(&spaced), good);
     }
 }
+
+proptest! {
+    /// The allocation-free check gives the same verdict and code as the detailed one.
+    #[test]
+    fn quick_check_agrees_with_validate(idx in 0usize..200, seed in any::<u64>(), pos in 0usize..40, ch in "[0-9A-Za-z !:-]") {
+        let specs: Vec<_> = registry::all().iter().filter(|s| !s.aspirational).collect();
+        let mut s = synthetic(specs[idx % specs.len()], seed);
+        if pos < s.len() {
+            s.replace_range(pos..pos + 1, &ch);
+        }
+        let detailed = iban::validate_structure(&s, ValidateOptions::default());
+        let quick = iban::quick_check(&s, ValidateOptions::default());
+        prop_assert_eq!(quick.err(), detailed.error.map(|e| e.0), "{}", s);
+    }
+}

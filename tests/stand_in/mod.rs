@@ -10,12 +10,13 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use ibanforge_mcp::engine::compliance::ComplianceLists;
@@ -58,6 +59,8 @@ pub enum Fault {
 /// One request as the stand-in saw it.
 #[derive(Debug, Clone)]
 pub struct Logged {
+    /// The client's address and port: a new port means a new connection.
+    pub peer: String,
     pub method: String,
     pub path: String,
     pub query: Option<String>,
@@ -164,8 +167,22 @@ impl StandIn {
         let trap = Router::new()
             .fallback(record_redirected)
             .with_state(state.clone());
-        tokio::spawn(async move { axum::serve(listener, api).await.ok() });
-        tokio::spawn(async move { axum::serve(redirect_listener, trap).await.ok() });
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                api.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .ok()
+        });
+        tokio::spawn(async move {
+            axum::serve(
+                redirect_listener,
+                trap.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .ok()
+        });
         StandIn {
             base,
             redirect_base,
@@ -218,8 +235,15 @@ impl StandIn {
     }
 }
 
-fn logged(method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Logged {
+fn logged(
+    peer: SocketAddr,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Logged {
     Logged {
+        peer: peer.to_string(),
         method: method.to_string(),
         path: uri.path().to_string(),
         query: uri.query().map(str::to_string),
@@ -238,6 +262,7 @@ fn logged(method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Logg
 
 async fn record_redirected(
     State(state): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -247,7 +272,7 @@ async fn record_redirected(
         .lock()
         .unwrap()
         .redirect_log
-        .push(logged(&method, &uri, &headers, &body));
+        .push(logged(peer, &method, &uri, &headers, &body));
     json_response(StatusCode::OK, json!({"redirected": true}))
 }
 
@@ -308,14 +333,25 @@ fn refuse(cause: Option<Value>, key_invalid: bool) -> Response {
 
 async fn handle(
     State(state): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if uri.path() == "/_stand_in/log" {
+        // For a benchmark running the stand-in as a separate process: what it has seen.
+        let s = state.lock().unwrap();
+        let log: Vec<Value> = s
+            .log
+            .iter()
+            .map(|r| json!({"peer": r.peer, "method": r.method, "path": r.path}))
+            .collect();
+        return json_response(StatusCode::OK, json!({ "requests": log }));
+    }
     let (fault, free_down, redirect_base) = {
         let mut s = state.lock().unwrap();
-        s.log.push(logged(&method, &uri, &headers, &body));
+        s.log.push(logged(peer, &method, &uri, &headers, &body));
         (s.fault.clone(), s.free_down, s.redirect_base.clone())
     };
     let path = uri.path().to_string();

@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Where this server stands against a Node peer, measured in one run on one machine.
+
+Run through `bash scripts/bench.sh` (builds the release binary and the stand-in, installs the
+Node peer from its lockfile). Prints one table; the README's Performance section quotes it.
+
+- cold start: spawn -> `initialize` answered -> `tools/list` answered (median, p90 over RUNS)
+  for the release binary, the npm launcher in front of it, and the Node peer;
+- throughput: pipelined `tools/call validate_iban` (offline) over one session;
+- memory: peak RSS (VmHWM) over a session of 1,000 pipelined calls;
+- remote path against the stand-in API on loopback: one HTTP request per 100-IBAN batch,
+  client-added latency over a raw keep-alive HTTP request, and connection reuse;
+- release binary size.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+BINARY = ROOT / "target/release/ibanforge-mcp"
+STAND_IN = ROOT / "target/release/examples/stand-in-api"
+LAUNCHER = ROOT / "npm/ibanforge-mcp/bin/ibanforge-mcp.js"
+PEER = ROOT / "bench/node-peer/server.mjs"
+RUNS = int(os.environ.get("BENCH_RUNS", "60"))
+CALLS = int(os.environ.get("BENCH_CALLS", "20000"))
+
+BASE_ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "IBANFORGE_OFFLINE": "1", "IBANFORGE_LOG": "warn"}
+SERVERS = {
+    "ibanforge-mcp (release binary)": ([str(BINARY)], {}),
+    "ibanforge-mcp via the npm launcher": (["node", str(LAUNCHER)], {"IBANFORGE_MCP_BINARY": str(BINARY)}),
+    "Node peer (@modelcontextprotocol/sdk 1.x)": (["node", str(PEER)], {}),
+}
+
+INIT = json.dumps({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+    "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}})
+INITIALIZED = json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"})
+
+
+def call(i: int, tool: str, args: dict) -> str:
+    return json.dumps({"jsonrpc": "2.0", "id": i, "method": "tools/call", "params": {"name": tool, "arguments": args}})
+
+
+def start(cmd: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            env={**BASE_ENV, **env}, bufsize=0)
+
+
+def send(p: subprocess.Popen, *lines: str) -> None:
+    p.stdin.write(("\n".join(lines) + "\n").encode())
+    p.stdin.flush()
+
+
+def read_id(p: subprocess.Popen, want: int) -> dict:
+    while True:
+        line = p.stdout.readline()
+        if not line:
+            raise RuntimeError("server closed stdout")
+        msg = json.loads(line)
+        if msg.get("id") == want:
+            return msg
+
+
+def percentile(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
+
+
+def cold_start(cmd: list[str], env: dict) -> tuple[float, float]:
+    times = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        p = start(cmd, env)
+        send(p, INIT)
+        read_id(p, 0)
+        send(p, INITIALIZED, json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}))
+        read_id(p, 1)
+        times.append((time.perf_counter() - t0) * 1000)
+        p.stdin.close()
+        p.wait()
+    return statistics.median(times), percentile(times, 0.9)
+
+
+def pipelined(cmd: list[str], env: dict, n: int) -> tuple[float, int]:
+    """Calls per second over one session, and the peak RSS (KiB) at the end of it."""
+    p = start(cmd, env)
+    send(p, INIT)
+    read_id(p, 0)
+    send(p, INITIALIZED)
+    payload = ("\n".join(call(i, "validate_iban", {"iban": "CH10 0023 0000 0000 1234 5"}) for i in range(1, n + 1)) + "\n").encode()
+    t0 = time.perf_counter()
+    writer = threading.Thread(target=lambda: (p.stdin.write(payload), p.stdin.flush()))
+    writer.start()
+    seen = 0
+    while seen < n:
+        line = p.stdout.readline()
+        if not line:
+            raise RuntimeError("server closed stdout")
+        seen += 1
+    elapsed = time.perf_counter() - t0
+    writer.join()
+    rss = 0
+    with open(f"/proc/{p.pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                rss = int(line.split()[1])
+    p.stdin.close()
+    p.wait()
+    return n / elapsed, rss
+
+
+def remote() -> dict:
+    stand_in = subprocess.Popen([str(STAND_IN), "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    base = stand_in.stdout.readline().strip()
+    url = urlparse(base)
+    try:
+        env = {"IBANFORGE_OFFLINE": "0", "IBANFORGE_API_BASE": base, "IBANFORGE_API_KEY": "ifk_demo_good"}
+        p = start([str(BINARY)], env)
+        send(p, INIT)
+        read_id(p, 0)
+        send(p, INITIALIZED)
+
+        def log() -> list[dict]:
+            c = http.client.HTTPConnection(url.hostname, url.port)
+            c.request("GET", "/_stand_in/log")
+            return json.loads(c.getresponse().read())["requests"]
+
+        # A 100-IBAN batch (the stand-in's demo key allows 1,000 units).
+        before = len(log())
+        ibans = []
+        for i in range(100):
+            bban = f"00230{i:012d}"
+            rem = int("".join(str(int(ch, 36)) for ch in bban + "CH00")) % 97
+            ibans.append(f"CH{98 - rem:02d}{bban}")
+        send(p, call(1, "batch_validate_iban", {"ibans": ibans}))
+        r = read_id(p, 1)
+        assert r["result"]["structuredContent"]["provenance"]["mode"] == "full", r
+        batch_requests = len(log()) - before
+
+        # Latency: sequential full calls through MCP vs raw keep-alive HTTP to the same route.
+        mcp = []
+        for i in range(2, 202):
+            t0 = time.perf_counter()
+            send(p, call(i, "validate_iban", {"iban": "CH10 0023 0000 0000 1234 5"}))
+            read_id(p, i)
+            mcp.append((time.perf_counter() - t0) * 1000)
+        conn = http.client.HTTPConnection(url.hostname, url.port)
+        raw = []
+        body = json.dumps({"iban": "CH1000230000000012345"})
+        for _ in range(200):
+            t0 = time.perf_counter()
+            conn.request("POST", "/v1/iban/validate", body, {"Authorization": "Bearer ifk_demo_good", "Content-Type": "application/json"})
+            conn.getresponse().read()
+            raw.append((time.perf_counter() - t0) * 1000)
+        peers = {r["peer"] for r in log() if r["path"] == "/v1/iban/validate" and r["method"] == "POST"}
+        p.stdin.close()
+        p.wait()
+        return {
+            "batch_requests": batch_requests,
+            "mcp_ms": statistics.median(mcp),
+            "raw_ms": statistics.median(raw),
+            # Our connections (one expected) plus the raw client's one.
+            "connections": len(peers) - 1,
+        }
+    finally:
+        stand_in.terminate()
+
+
+def main() -> int:
+    for path in (BINARY, STAND_IN, PEER):
+        if not path.exists():
+            print(f"missing {path}: run `bash scripts/bench.sh`", file=sys.stderr)
+            return 1
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    print(f"machine: {cpu}, {os.cpu_count()} cores, Linux {platform.release()}; node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}")
+    print(f"runs: {RUNS} cold starts per server, {CALLS} pipelined calls\n")
+    cold = {name: cold_start(cmd, env) for name, (cmd, env) in SERVERS.items()}
+    print("cold start (spawn -> initialize -> tools/list answered)")
+    for name, (med, p90) in cold.items():
+        print(f"  {name:45} median {med:7.2f} ms   p90 {p90:7.2f} ms")
+    ours = cold["ibanforge-mcp (release binary)"][0]
+    peer = cold["Node peer (@modelcontextprotocol/sdk 1.x)"][0]
+    launcher = cold["ibanforge-mcp via the npm launcher"][0]
+    print(f"  ratio Node peer / ibanforge-mcp: {peer / ours:.0f}x;  launcher cost over the bare binary: {launcher - ours:+.1f} ms\n")
+
+    rust_tp, rust_rss = pipelined([str(BINARY)], {}, CALLS)
+    node_tp, _ = pipelined(["node", str(PEER)], {}, CALLS)
+    _, rust_rss_1k = pipelined([str(BINARY)], {}, 1000)
+    _, node_rss_1k = pipelined(["node", str(PEER)], {}, 1000)
+    print("throughput (pipelined tools/call validate_iban, offline, one session)")
+    print(f"  ibanforge-mcp {rust_tp:9.0f} calls/s   Node peer {node_tp:9.0f} calls/s   ratio {rust_tp / node_tp:.1f}x\n")
+    print("memory (peak RSS over a session of 1,000 pipelined calls)")
+    print(f"  ibanforge-mcp {rust_rss_1k / 1024:6.1f} MiB   Node peer {node_rss_1k / 1024:6.1f} MiB   "
+          f"(ibanforge-mcp after {CALLS} calls: {rust_rss / 1024:.1f} MiB)\n")
+
+    r = remote()
+    print("remote path (stand-in API on loopback, key with quota)")
+    print(f"  HTTP requests for one 100-IBAN batch: {r['batch_requests']}")
+    print(f"  validate_iban through MCP, median {r['mcp_ms']:.3f} ms; raw keep-alive HTTP POST, median {r['raw_ms']:.3f} ms; "
+          f"client-added {r['mcp_ms'] - r['raw_ms']:.3f} ms")
+    print(f"  connections opened for 201 calls: {r['connections']}\n")
+
+    size = BINARY.stat().st_size
+    print(f"release binary (stripped): {size / 1024 / 1024:.2f} MiB ({size} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

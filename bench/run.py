@@ -53,7 +53,7 @@ def call(i: int, tool: str, args: dict) -> str:
 
 def start(cmd: list[str], env: dict) -> subprocess.Popen:
     return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            env={**BASE_ENV, **env}, bufsize=0)
+                            env={**BASE_ENV, **env})
 
 
 def send(p: subprocess.Popen, *lines: str) -> None:
@@ -117,6 +117,50 @@ def pipelined(cmd: list[str], env: dict, n: int) -> tuple[float, int]:
     p.stdin.close()
     p.wait()
     return n / elapsed, rss
+
+
+def stages() -> dict:
+    """Where cold start and memory go: exec floor, initialize, tools/list; RSS per stage."""
+    floor = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        subprocess.run([str(BINARY), "--version"], stdout=subprocess.DEVNULL, check=True)
+        floor.append((time.perf_counter() - t0) * 1000)
+    init, listing = [], []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        p = start([str(BINARY)], {})
+        send(p, INIT)
+        read_id(p, 0)
+        t1 = time.perf_counter()
+        send(p, INITIALIZED, json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}))
+        read_id(p, 1)
+        t2 = time.perf_counter()
+        init.append((t1 - t0) * 1000)
+        listing.append((t2 - t1) * 1000)
+        p.stdin.close()
+        p.wait()
+
+    def hwm(p: subprocess.Popen) -> float:
+        with open(f"/proc/{p.pid}/status") as f:
+            return next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")) / 1024
+
+    p = start([str(BINARY)], {})
+    send(p, INIT)
+    read_id(p, 0)
+    send(p, INITIALIZED, json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}))
+    read_id(p, 1)
+    after_list = hwm(p)
+    send(p, call(2, "lookup_ch_clearing", {"iid": "230"}))
+    read_id(p, 2)
+    after_iids = hwm(p)
+    send(p, call(3, "validate_iban", {"iban": "CH10 0023 0000 0000 1234 5"}))
+    read_id(p, 3)
+    after_banks = hwm(p)
+    p.stdin.close()
+    p.wait()
+    return {"floor": statistics.median(floor), "init": statistics.median(init), "list": statistics.median(listing),
+            "rss_list": after_list, "rss_iids": after_iids, "rss_banks": after_banks}
 
 
 def remote() -> dict:
@@ -202,6 +246,12 @@ def main() -> int:
     print("memory (peak RSS over a session of 1,000 pipelined calls)")
     print(f"  ibanforge-mcp {rust_rss_1k / 1024:6.1f} MiB   Node peer {node_rss_1k / 1024:6.1f} MiB   "
           f"(ibanforge-mcp after {CALLS} calls: {rust_rss / 1024:.1f} MiB)\n")
+
+    st = stages()
+    print("where it goes")
+    print(f"  exec floor (--version) {st['floor']:.2f} ms; spawn -> initialize answered {st['init']:.2f} ms; tools/list {st['list']:.2f} ms (medians)")
+    print(f"  peak RSS after tools/list {st['rss_list']:.1f} MiB; after the first IID lookup {st['rss_iids']:.1f} MiB; "
+          f"after the first validate_iban (bank directory) {st['rss_banks']:.1f} MiB\n")
 
     r = remote()
     print("remote path (stand-in API on loopback, key with quota)")

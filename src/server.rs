@@ -16,9 +16,22 @@ use rmcp::{ErrorData, RoleServer};
 
 use crate::tools::{CallContext, ToolName, Toolbox};
 
-/// Tool definitions are built once: their schemas never change at run time.
+/// Tool definitions generated from the code (schemars): what `schemas/` is written from.
 static TOOL_DEFINITIONS: LazyLock<Vec<Tool>> =
     LazyLock::new(|| ToolName::ALL.map(ToolName::definition).to_vec());
+
+/// What `tools/list` serves: the committed `schemas/tools.json`, parsed once. Generating the
+/// schemas with schemars costs ~3 ms on the first `tools/list`, most of a cold start; the
+/// committed file holds the same definitions (`tests/schemas_drift.rs` fails otherwise).
+static SERVED_TOOL_DEFINITIONS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
+    #[derive(serde::Deserialize)]
+    struct ToolsFile {
+        tools: Vec<Tool>,
+    }
+    serde_json::from_str::<ToolsFile>(include_str!("../schemas/tools.json"))
+        .map(|f| f.tools)
+        .unwrap_or_else(|_| TOOL_DEFINITIONS.clone())
+});
 
 /// The MCP server.
 #[derive(Debug, Clone)]
@@ -38,7 +51,7 @@ impl IbanforgeServer {
     }
 }
 
-/// Every tool definition, as `tools/list` returns them.
+/// Every tool definition, generated from the code.
 pub fn tool_definitions() -> &'static [Tool] {
     &TOOL_DEFINITIONS
 }
@@ -61,11 +74,16 @@ impl ServerHandler for IbanforgeServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(tool_definitions().to_vec()))
+        Ok(ListToolsResult::with_all_items(
+            SERVED_TOOL_DEFINITIONS.clone(),
+        ))
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        tool_definitions().iter().find(|t| t.name == name).cloned()
+        SERVED_TOOL_DEFINITIONS
+            .iter()
+            .find(|t| t.name == name)
+            .cloned()
     }
 
     async fn call_tool(

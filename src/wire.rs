@@ -16,8 +16,12 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, DuplexStream};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::{Notify, Semaphore, mpsc};
 use tokio::task::JoinHandle;
+
+/// Requests in flight at once. Past this the guard stops reading stdin until answers go out:
+/// memory stays bounded however many requests a client pipelines, and every one is answered.
+pub const MAX_IN_FLIGHT: usize = 64;
 
 /// Longest accepted line. Tool arguments are bounded far below this (256 characters × 100
 /// IBANs); the margin is for clients' `_meta`.
@@ -26,8 +30,10 @@ pub const MAX_LINE_BYTES: usize = 4 * 1024 * 1024;
 /// What to do with one input line.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
-    /// A message rmcp can read: pass it on.
-    Forward,
+    /// A message rmcp can read: pass it on. `request`: it will be answered (and so holds one
+    /// of the in-flight places until then); `cancels`: a cancellation, whose request may now
+    /// go unanswered.
+    Forward { request: bool, cancels: bool },
     /// Answer it here with this JSON-RPC error (one line of JSON).
     Reply(Value),
     /// Nothing to answer (blank line, malformed notification or response).
@@ -93,7 +99,23 @@ pub fn classify(line: &[u8]) -> Verdict {
             };
             return Verdict::Reply(error(id, -32602, message));
         }
-        return Verdict::Forward;
+        return match &message {
+            rmcp::model::JsonRpcMessage::Request(_) => Verdict::Forward {
+                request: true,
+                cancels: false,
+            },
+            rmcp::model::JsonRpcMessage::Notification(n) => Verdict::Forward {
+                request: false,
+                cancels: matches!(
+                    n.notification,
+                    rmcp::model::ClientNotification::CancelledNotification(_)
+                ),
+            },
+            _ => Verdict::Forward {
+                request: false,
+                cancels: false,
+            },
+        };
     }
     let value: Value = match serde_json::from_slice(line) {
         Ok(v) => v,
@@ -203,13 +225,15 @@ where
     let (reply_tx, reply_rx) = mpsc::unbounded_channel::<Value>();
     let input_closed = Arc::new(Notify::new());
     let closed = input_closed.clone();
+    let places = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+    let freed = places.clone();
     tokio::spawn(async move {
-        read_lines(input, &mut to_rmcp, &reply_tx).await;
+        read_lines(input, &mut to_rmcp, &reply_tx, &places).await;
         let _ = to_rmcp.shutdown().await;
         closed.notify_waiters();
         closed.notify_one();
     });
-    let output_done = tokio::spawn(write_lines(from_rmcp, reply_rx, output));
+    let output_done = tokio::spawn(write_lines(from_rmcp, reply_rx, output, freed));
     GuardedStdio {
         transport,
         input_closed,
@@ -217,8 +241,19 @@ where
     }
 }
 
-async fn read_lines<R, W>(input: R, to_rmcp: &mut W, replies: &mpsc::UnboundedSender<Value>)
-where
+/// Give back one in-flight place, never more than there are.
+fn free_place(places: &Semaphore) {
+    if places.available_permits() < MAX_IN_FLIGHT {
+        places.add_permits(1);
+    }
+}
+
+async fn read_lines<R, W>(
+    input: R,
+    to_rmcp: &mut W,
+    replies: &mpsc::UnboundedSender<Value>,
+    places: &Semaphore,
+) where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
@@ -260,7 +295,16 @@ where
         } else {
             let trimmed = line.strip_suffix(b"\r").unwrap_or(&line);
             match classify(trimmed) {
-                Verdict::Forward => {
+                Verdict::Forward { request, cancels } => {
+                    if request {
+                        match places.acquire().await {
+                            Ok(place) => place.forget(),
+                            Err(_) => break,
+                        }
+                    }
+                    if cancels {
+                        free_place(places);
+                    }
                     if to_rmcp.write_all(trimmed).await.is_err()
                         || to_rmcp.write_all(b"\n").await.is_err()
                     {
@@ -280,8 +324,12 @@ where
     let _ = to_rmcp.flush().await;
 }
 
-async fn write_lines<R, W>(from_rmcp: R, mut replies: mpsc::UnboundedReceiver<Value>, mut output: W)
-where
+async fn write_lines<R, W>(
+    from_rmcp: R,
+    mut replies: mpsc::UnboundedReceiver<Value>,
+    mut output: W,
+    places: Arc<Semaphore>,
+) where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
@@ -291,7 +339,14 @@ where
     while rmcp_open || replies_open {
         let line = tokio::select! {
             l = lines.next_line(), if rmcp_open => match l {
-                Ok(Some(l)) => l,
+                Ok(Some(l)) => {
+                    // rmcp writes a response as {"jsonrpc":"2.0","id":…; its notifications
+                    // have no id, and this server sends no requests of its own.
+                    if l.starts_with(r#"{"jsonrpc":"2.0","id":"#) {
+                        free_place(&places);
+                    }
+                    l
+                }
                 _ => { rmcp_open = false; continue; }
             },
             r = replies.recv(), if replies_open => match r {
@@ -327,7 +382,10 @@ mod tests {
             r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
             r#"{"jsonrpc":"2.0","id":9,"method":"some/unknown"}"#,
         ] {
-            assert_eq!(classify(line.as_bytes()), Verdict::Forward, "{line}");
+            assert!(
+                matches!(classify(line.as_bytes()), Verdict::Forward { .. }),
+                "{line}"
+            );
         }
     }
 

@@ -18,6 +18,14 @@ fn committed_schemas_match_the_code() {
         files.len(),
         "schemas/ holds exactly the generated files"
     );
+    // What tools/list serves is parsed from schemas/tools.json: it must equal the code's.
+    let served: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("tools.json")).unwrap()).unwrap();
+    let generated = serde_json::to_value(ibanforge_mcp::server::tool_definitions()).unwrap();
+    assert_eq!(
+        served["tools"], generated,
+        "schemas/tools.json is what tools/list serves"
+    );
     assert!(
         drift.is_empty(),
         "schemas/ drifted from the code: {drift:?}\nregenerate with: cargo run -- schemas --out schemas"

@@ -426,3 +426,58 @@ async fn bad_arguments_are_input_errors_that_say_what_is_accepted() {
     assert!(format!("{err}").contains("unknown tool"), "{err}");
     client.cancel().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_qr_iban_is_recognised_and_national_checks_show() {
+    let client = session(offline_settings()).await;
+    // A QR-IBAN: its institution identifier is a QR-IID (30000–31999), here UBS's 30005.
+    let r = call(
+        &client,
+        "validate_iban",
+        json!({"iban": "CH17 3000 5000 0123 4567 8"}),
+    )
+    .await;
+    let (_, v) = answer("validate_iban", &r);
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["clearing"]["iid"], "30005");
+    assert_eq!(v["clearing"]["qr_iid"], true, "recognised as a QR-IBAN");
+    assert_eq!(v["clearing"]["headquarters_iid"], "00230");
+    assert_eq!(v["national_check"]["status"], "not_checkable");
+
+    // A German IBAN whose account fails its bank's Bundesbank method, though mod-97 passes.
+    let r = call(
+        &client,
+        "validate_iban",
+        json!({"iban": "DE89370400440532013000"}),
+    )
+    .await;
+    let (_, v) = answer("validate_iban", &r);
+    assert_eq!(v["national_check"]["status"], "passed");
+    assert_eq!(v["national_check"]["rule"], "Bundesbank method 13");
+    let r = call(
+        &client,
+        "validate_iban",
+        json!({"iban": "FR7630006000011234567890188"}),
+    )
+    .await;
+    let (_, v) = answer("validate_iban", &r);
+    assert_eq!(v["error"], "checksum_failed");
+    // Mod-97 right, clé RIB wrong: the IBAN's own check digits recomputed over a bad key.
+    let r = call(
+        &client,
+        "validate_iban",
+        json!({"iban": "FR4930006000011234567890190"}),
+    )
+    .await;
+    let (label, v) = answer("validate_iban", &r);
+    assert_eq!(v["error"], "national_check_failed", "{v}");
+    assert!(
+        v["error_detail"]
+            .as_str()
+            .unwrap()
+            .contains("French RIB key"),
+        "{v}"
+    );
+    assert!(label.contains("is NOT valid"), "{label}");
+    client.cancel().await.unwrap();
+}

@@ -190,13 +190,6 @@ impl Write for LogBuffer {
     }
 }
 
-fn closed_port_base() -> String {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = l.local_addr().unwrap();
-    drop(l);
-    format!("http://{addr}")
-}
-
 #[tokio::test]
 async fn every_key_state_times_every_upstream_times_every_tool() {
     let logs = LogBuffer::default();
@@ -208,7 +201,7 @@ async fn every_key_state_times_every_upstream_times_every_tool() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let api = StandIn::spawn();
-    let dead_base = closed_port_base();
+    let dead_base = common::closed_port_base();
     let mut cells = 0;
     let mut keys_used: Vec<String> = Vec::new();
     for up in UPSTREAMS {

@@ -2,6 +2,8 @@
 //! environment (no HOME, no config dir, no key, no network), and raw wire checks that
 //! stdout carries nothing but JSON-RPC.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
@@ -14,13 +16,6 @@ use tokio::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ibanforge-mcp");
 const SECRET: &str = "ifk_child_process_secret_42";
-
-fn closed_port_base() -> String {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = l.local_addr().unwrap();
-    drop(l);
-    format!("http://{addr}")
-}
 
 /// As a registry sandbox starts it: no variables at all, no HOME, no network. Nothing is
 /// configured, so a refusal or an unreachable API is `anonymous`, and says why.
@@ -101,7 +96,7 @@ fn raw_session(lines: &[String]) -> (Vec<String>, String, std::process::ExitStat
     let mut child = StdCommand::new(BIN)
         .env_clear()
         .env("IBANFORGE_API_KEY", SECRET)
-        .env("IBANFORGE_API_BASE", closed_port_base())
+        .env("IBANFORGE_API_BASE", common::closed_port_base())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -136,3 +136,11 @@ pub fn offline_settings() -> Settings {
         ..Settings::default()
     }
 }
+
+/// A loopback base URL where nothing listens: "no network", deterministically.
+pub fn closed_port_base() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    drop(l);
+    format!("http://{addr}")
+}

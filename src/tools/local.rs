@@ -490,90 +490,70 @@ pub fn compliance_from(
     lists: &ComplianceLists,
 ) -> LocalAnswer<ComplianceCheck> {
     let code = validation.country.as_ref().map(|c| c.code.clone());
-    let compliance = match (&code, validation.valid) {
+    // Nothing about the bank is screened locally; with no valid IBAN there is no verdict at all.
+    let mut c = Compliance {
+        sanctions: Sanctions {
+            country_sanctioned: None,
+            bank_sanctioned: None,
+            matched_lists: Vec::new(),
+            fatf_status: None,
+            bank_screened: false,
+            extra: Extra::new(),
+        },
+        reachability: Reachability {
+            sepa_instant: None,
+            sct: None,
+            sdd: None,
+            screened: false,
+            extra: Extra::new(),
+        },
+        vop: Vop {
+            participant: None,
+            status: None,
+            screened: false,
+            extra: Extra::new(),
+        },
+        risk_score: None,
+        risk_level: "unassessable".into(),
+        flags: Vec::new(),
+        extra: Extra::new(),
+    };
+    match (&code, validation.valid) {
         (Some(code), true) => {
             let fatf = lists.fatf_status(code);
             let eu = lists.eu_high_risk(code);
             let sepa = lists.sepa_member(code);
-            let mut flags = Vec::new();
             match fatf {
-                FatfStatus::BlackList => flags.push("fatf_call_for_action".to_string()),
-                FatfStatus::GreyList => flags.push("fatf_increased_monitoring".to_string()),
-                FatfStatus::Suspended => flags.push("fatf_membership_suspended".to_string()),
+                FatfStatus::BlackList => c.flags.push("fatf_call_for_action".to_string()),
+                FatfStatus::GreyList => c.flags.push("fatf_increased_monitoring".to_string()),
+                FatfStatus::Suspended => c.flags.push("fatf_membership_suspended".to_string()),
                 FatfStatus::NotListed => {}
             }
             if eu {
-                flags.push("eu_high_risk_third_country".into());
+                c.flags.push("eu_high_risk_third_country".into());
             }
             if !sepa {
-                flags.push("outside_sepa".into());
+                c.flags.push("outside_sepa".into());
             }
-            flags.push("bank_not_screened".into());
+            c.flags.push("bank_not_screened".into());
             // Country facts can raise the level; they can never lower it below "no verdict".
-            let level = match fatf {
+            c.risk_level = match fatf {
                 FatfStatus::BlackList => "high",
                 _ if eu || fatf == FatfStatus::GreyList || fatf == FatfStatus::Suspended => {
                     "elevated"
                 }
                 _ => "unassessable",
-            };
-            let c = Compliance {
-                sanctions: Sanctions {
-                    country_sanctioned: None,
-                    bank_sanctioned: None,
-                    matched_lists: Vec::new(),
-                    fatf_status: Some(fatf.code().into()),
-                    bank_screened: false,
-                    extra: extra(json!({ "eu_high_risk_third_country": eu })),
-                },
-                reachability: Reachability {
-                    sepa_instant: None,
-                    sct: Some(sepa),
-                    sdd: Some(sepa),
-                    screened: false,
-                    extra: extra(json!({ "scope": "country" })),
-                },
-                vop: Vop {
-                    participant: None,
-                    status: None,
-                    screened: false,
-                    extra: Extra::new(),
-                },
-                risk_score: None,
-                risk_level: level.into(),
-                flags,
-                extra: Extra::new(),
-            };
-            Some(c)
+            }
+            .into();
+            c.sanctions.fatf_status = Some(fatf.code().into());
+            c.sanctions.extra = extra(json!({ "eu_high_risk_third_country": eu }));
+            c.reachability.sct = Some(sepa);
+            c.reachability.sdd = Some(sepa);
+            c.reachability.extra = extra(json!({ "scope": "country" }));
         }
-        _ => Some(Compliance {
-            sanctions: Sanctions {
-                country_sanctioned: None,
-                bank_sanctioned: None,
-                matched_lists: Vec::new(),
-                fatf_status: None,
-                bank_screened: false,
-                extra: Extra::new(),
-            },
-            reachability: Reachability {
-                sepa_instant: None,
-                sct: None,
-                sdd: None,
-                screened: false,
-                extra: Extra::new(),
-            },
-            vop: Vop {
-                participant: None,
-                status: None,
-                screened: false,
-                extra: Extra::new(),
-            },
-            risk_score: None,
-            risk_level: "unassessable".into(),
-            flags: vec!["invalid_iban".into()],
-            extra: Extra::new(),
-        }),
-    };
+        _ => c.flags.push("invalid_iban".into()),
+    }
+    let compliance = Some(c);
     let meta = extra(json!({
         "scope": "country_only",
         "disclaimer": "Country-level facts from embedded lists; the bank was not screened against any sanctions list. Not a compliance verdict.",

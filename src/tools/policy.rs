@@ -344,7 +344,7 @@ impl Toolbox {
         };
         // Never send the IBAN to a base already judged unsafe for the key.
         if let Some((compact, convert)) = free
-            && shortfall.reason != reason::INSECURE_API_BASE
+            && shortfall.why.reason != reason::INSECURE_API_BASE
             && let Ok(Ok(v)) =
                 tokio::time::timeout_at(deadline, self.api.free_format(&compact, ua)).await
             && let Ok(validation) = serde_json::from_value::<IbanValidation>(v)
@@ -386,20 +386,20 @@ impl Toolbox {
                 _ => crate::api::refusal::standing_unlock(self.api.base()),
             };
         }
+        let unlock = unlock
+            .into_iter()
+            .map(|u| super::output::Unlock {
+                kind: u.kind,
+                how: scrub(u.how),
+            })
+            .collect();
         Shortfall {
             mode,
-            reason: f.reason,
-            detail: scrub(f.detail),
-            upstream_status: f.upstream_status,
-            quota: f.quota,
-            credits: f.credits,
-            unlock: unlock
-                .into_iter()
-                .map(|u| super::output::Unlock {
-                    kind: u.kind,
-                    how: scrub(u.how),
-                })
-                .collect(),
+            why: Failure {
+                detail: scrub(f.detail),
+                unlock,
+                ..f
+            },
         }
     }
 

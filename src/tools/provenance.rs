@@ -6,21 +6,18 @@
 //! and the human-readable account cannot disagree. The wording for a keyed user never
 //! uses the word "anonymous": that mode exists only when no key is configured.
 
-use super::output::{Extra, Mode, Provenance, Source, Unlock};
+use super::output::{Mode, Provenance, Source, Unlock};
+use crate::api::refusal::Failure;
 
-/// Why the full answer was not given. Built by the fallback policy.
+/// Why the full answer was not given, and in which mode it is said. Built by the fallback
+/// policy from the refusal or failure of the paid call (already worded for this user).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shortfall {
     /// `Degraded`, `Anonymous` or `Offline` (never `Full`).
     pub mode: Mode,
-    /// Machine code: the API's `cause.reason` verbatim, or one of the client's own.
-    pub reason: String,
-    /// One human sentence.
-    pub detail: String,
-    pub upstream_status: Option<u16>,
-    pub quota: Option<Extra>,
-    pub credits: Option<Extra>,
-    pub unlock: Vec<Unlock>,
+    /// Reason code (the API's `cause.reason` verbatim, or one of the client's own), detail,
+    /// upstream status, quota/credit numbers and the ways to unlock.
+    pub why: Failure,
 }
 
 /// The client's own reason codes (the API's are relayed verbatim).
@@ -41,15 +38,10 @@ impl Shortfall {
     pub fn offline(detail: impl Into<String>) -> Self {
         Self {
             mode: Mode::Offline,
-            reason: reason::OFFLINE_MODE.into(),
-            detail: detail.into(),
-            upstream_status: None,
-            quota: None,
-            credits: None,
-            unlock: vec![Unlock {
+            why: Failure::new(reason::OFFLINE_MODE, detail, None).with_unlock(vec![Unlock {
                 kind: "disable_offline_mode".into(),
                 how: "unset IBANFORGE_OFFLINE (or drop --offline / \"offline\": true) and set IBANFORGE_API_KEY".into(),
-            }],
+            }]),
         }
     }
 
@@ -64,12 +56,12 @@ impl Shortfall {
         Provenance {
             mode: self.mode,
             source,
-            reason: Some(self.reason.clone()),
-            detail: Some(self.detail.clone()),
-            upstream_status: self.upstream_status,
-            quota: self.quota.clone(),
-            credits: self.credits.clone(),
-            unlock: self.unlock.clone(),
+            reason: Some(self.why.reason.clone()),
+            detail: Some(self.why.detail.clone()),
+            upstream_status: self.why.upstream_status,
+            quota: self.why.quota.clone(),
+            credits: self.why.credits.clone(),
+            unlock: self.why.unlock.clone(),
             missing,
             data_as_of,
         }
@@ -81,11 +73,11 @@ impl Shortfall {
         let line = match self.mode {
             Mode::Degraded => format!(
                 "DEGRADED RESULT — {covers} Reason: {} — {} {summary}",
-                self.reason, self.detail
+                self.why.reason, self.why.detail
             ),
             Mode::Anonymous => format!(
                 "ANONYMOUS MODE — {covers} Reason: {} — {} For the full answer set IBANFORGE_API_KEY (free key: 200 requests/month). {summary}",
-                self.reason, self.detail
+                self.why.reason, self.why.detail
             ),
             Mode::Offline => format!("OFFLINE RESULT — {covers} {summary}"),
             Mode::Full => summary.to_string(),
@@ -128,8 +120,8 @@ mod tests {
                 .starts_with("OFFLINE RESULT — Local check.")
         );
         s.mode = Mode::Degraded;
-        s.reason = "monthly_quota_exhausted".into();
-        s.detail = "Your free tier is exhausted\nfor 2026-07.".into();
+        s.why.reason = "monthly_quota_exhausted".into();
+        s.why.detail = "Your free tier is exhausted\nfor 2026-07.".into();
         let l = s.label("Local check.", "X is valid");
         assert!(l.starts_with("DEGRADED RESULT — Local check. Reason: monthly_quota_exhausted — Your free tier is exhausted for 2026-07."), "{l}");
         assert!(!l.contains('\n'));

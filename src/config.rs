@@ -11,8 +11,6 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::engine::compliance::ComplianceLists;
-
 pub const DEFAULT_API_BASE: &str = "https://api.ibanforge.com";
 pub const DEFAULT_TIMEOUT_MS: u64 = 8_000;
 /// Bounds for `IBANFORGE_TIMEOUT_MS`: below 100 ms nothing can answer; above two
@@ -77,7 +75,6 @@ pub struct Origins {
     pub api_base: Origin,
     pub timeout: Origin,
     pub offline: Origin,
-    pub compliance_lists: Origin,
 }
 
 /// Everything the server runs with.
@@ -89,7 +86,10 @@ pub struct Settings {
     pub offline: bool,
     /// Accept the SWIFT "aspirational" IBAN countries (off by default: no bank takes them).
     pub aspirational: bool,
-    pub compliance_lists: ComplianceLists,
+    /// Where a newer copy of the compliance lists would be (`compliance_lists.json` beside
+    /// the config file, or in the config directory). Only a path: the file is read when a
+    /// compliance answer first needs it, never at start-up.
+    pub compliance_lists_file: Option<PathBuf>,
     /// The config file that was read, if any.
     pub config_file: Option<PathBuf>,
     pub origin: Origins,
@@ -103,7 +103,7 @@ impl Default for Settings {
             timeout: Duration::from_millis(DEFAULT_TIMEOUT_MS),
             offline: false,
             aspirational: false,
-            compliance_lists: ComplianceLists::embedded(),
+            compliance_lists_file: None,
             config_file: None,
             origin: Origins::default(),
         }
@@ -137,7 +137,8 @@ pub fn config_dir() -> Option<PathBuf> {
         .map(|d| d.config_dir().to_path_buf())
 }
 
-fn read_bounded(path: &Path) -> std::io::Result<String> {
+/// Read a small settings file; refuse anything over 1 MiB.
+pub fn read_bounded(path: &Path) -> std::io::Result<String> {
     use std::io::Read;
     let mut text = String::new();
     std::fs::File::open(path)?
@@ -283,32 +284,13 @@ impl Settings {
             s.aspirational = true;
         }
 
-        // Compliance lists: a newer copy in the config directory replaces the embedded one.
-        let lists_path = s
+        // Compliance lists: where a newer copy would be; read on first use.
+        s.compliance_lists_file = s
             .config_file
             .as_ref()
             .and_then(|p| p.parent().map(Path::to_path_buf))
             .or_else(config_dir)
             .map(|d| d.join("compliance_lists.json"));
-        if let Some(path) = lists_path {
-            match read_bounded(&path) {
-                Ok(text) => match ComplianceLists::parse(&text) {
-                    Ok(lists) => {
-                        s.compliance_lists = lists;
-                        s.origin.compliance_lists = Origin::ConfigFile(path);
-                    }
-                    Err(e) => warnings.push(format!(
-                        "ignoring {}: {e}; using the embedded lists",
-                        path.display()
-                    )),
-                },
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => warnings.push(format!(
-                    "cannot read {}: {e}; using the embedded lists",
-                    path.display()
-                )),
-            }
-        }
         (s, warnings)
     }
 }
@@ -397,15 +379,10 @@ mod tests {
     }
 
     #[test]
-    fn compliance_lists_can_be_overridden_beside_the_config_file() {
+    fn compliance_lists_are_looked_for_beside_the_config_file() {
         let dir = temp_dir("lists");
         let file = dir.join("config.json");
         std::fs::write(&file, "{}").unwrap();
-        let mut lists: serde_json::Value =
-            serde_json::from_str(crate::engine::data::COMPLIANCE_LISTS).unwrap();
-        lists["fatf"]["as_of"] = "2026-10".into();
-        lists["fatf"]["grey_list"] = serde_json::json!(["CH"]);
-        std::fs::write(dir.join("compliance_lists.json"), lists.to_string()).unwrap();
         let (s, w) = Settings::load(
             &FlagValues {
                 config: Some(file),
@@ -414,7 +391,9 @@ mod tests {
             &env_of(&[]),
         );
         assert!(w.is_empty(), "{w:?}");
-        assert_eq!(s.compliance_lists.fatf.as_of, "2026-10");
-        assert!(matches!(s.origin.compliance_lists, Origin::ConfigFile(_)));
+        assert_eq!(
+            s.compliance_lists_file,
+            Some(dir.join("compliance_lists.json"))
+        );
     }
 }

@@ -333,7 +333,10 @@ fn check_cell(
         elapsed < Duration::from_millis(TIMEOUT_MS + 1_000),
         "{cell}: took {elapsed:?}"
     );
-    let Outcome::Answer { structured, label } = outcome else {
+    let Outcome::Answer {
+        structured, label, ..
+    } = outcome
+    else {
         panic!("{cell}: expected an answer, got {outcome:?}");
     };
     common::assert_conforms(tool.name(), structured);

@@ -6,7 +6,9 @@
 //! caller's: every method here is a future the policy wraps in one per-call deadline, and
 //! dropping it (deadline or MCP cancellation) drops the HTTP request.
 
+pub mod failure;
 pub mod refusal;
+pub mod usage;
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -16,9 +18,8 @@ use reqwest::{Method, StatusCode, Url};
 use serde_json::{Value, json};
 
 use crate::config::{ApiKey, Settings};
-use crate::tools::output::Extra;
-use crate::tools::provenance::reason;
-use refusal::Failure;
+pub use failure::{Failure, JsonObject, Reason, Unlock, standing_unlock};
+pub use usage::{KeyUsage, UsageCheck};
 
 /// Largest response body read; anything longer is `invalid_api_response`.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
@@ -57,8 +58,8 @@ impl PaidRequest {
 #[derive(Debug, Clone)]
 pub struct Success {
     pub body: Value,
-    pub quota: Option<Extra>,
-    pub credits: Option<Extra>,
+    pub quota: Option<JsonObject>,
+    pub credits: Option<JsonObject>,
 }
 
 /// Whether the key may travel to the configured base.
@@ -136,18 +137,18 @@ impl ApiClient {
                 .map_err(|e| format!("cannot build the HTTP client: {e}"))
         })
         .as_ref()
-        .map_err(|e| Failure::new(reason::API_UNREACHABLE, e.clone(), None))
+        .map_err(|e| Failure::new(Reason::ApiUnreachable, e.clone(), None))
     }
 
     fn url(&self, path: &str) -> Result<Url, Failure> {
         let base = self
             .base
             .as_ref()
-            .map_err(|e| Failure::new(reason::API_UNREACHABLE, e.clone(), None))?;
+            .map_err(|e| Failure::new(Reason::ApiUnreachable, e.clone(), None))?;
         // Join onto the base's path (a base may carry a prefix such as /api).
         Url::parse(&format!("{}{path}", base.as_str().trim_end_matches('/'))).map_err(|e| {
             Failure::new(
-                reason::API_UNREACHABLE,
+                Reason::ApiUnreachable,
                 format!("cannot build the request URL: {e}"),
                 None,
             )
@@ -167,7 +168,7 @@ impl ApiClient {
     pub async fn paid(&self, request: &PaidRequest, user_agent: &str) -> Result<Success, Failure> {
         if self.key.is_some() && self.key_safety() == KeySafety::Insecure {
             return Err(Failure::new(
-                reason::INSECURE_API_BASE,
+                Reason::InsecureApiBase,
                 format!(
                     "The key was not sent: {} is plain http to a non-loopback host.",
                     self.base_text
@@ -183,7 +184,7 @@ impl ApiClient {
             let mut value =
                 HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| {
                     Failure::new(
-                        reason::INVALID_API_KEY,
+                        Reason::InvalidApiKey,
                         "The configured key contains characters no HTTP header can carry.",
                         None,
                     )
@@ -224,7 +225,7 @@ impl ApiClient {
                 let bytes = body?;
                 let body: Value = serde_json::from_slice(&bytes).map_err(|_| {
                     Failure::new(
-                        reason::INVALID_API_RESPONSE,
+                        Reason::InvalidApiResponse,
                         format!(
                             "The API answered HTTP {} with a body that is not JSON.",
                             s.as_u16()
@@ -234,15 +235,15 @@ impl ApiClient {
                 })?;
                 if !body.is_object() {
                     return Err(Failure::new(
-                        reason::INVALID_API_RESPONSE,
+                        Reason::InvalidApiResponse,
                         "The API answered with JSON that is not an object.",
                         Some(s.as_u16()),
                     ));
                 }
                 Ok(Success {
                     body,
-                    quota: usage_quota(&headers),
-                    credits: usage_credits(&headers),
+                    quota: usage::quota_from_headers(&headers),
+                    credits: usage::credits_from_headers(&headers),
                 })
             }
             StatusCode::PAYMENT_REQUIRED | StatusCode::UNAUTHORIZED => {
@@ -262,7 +263,7 @@ impl ApiClient {
                 header("retry-after").as_deref(),
             )),
             s if s.is_redirection() => Err(Failure::new(
-                reason::API_ERROR,
+                Reason::ApiError,
                 format!(
                     "The API answered HTTP {} (a redirect{}); redirects are not followed so the key never reaches another host.",
                     s.as_u16(),
@@ -280,7 +281,7 @@ impl ApiClient {
                     .map(|e| format!(" ({e})"))
                     .unwrap_or_default();
                 Err(Failure::new(
-                    reason::API_ERROR,
+                    Reason::ApiError,
                     format!("The API answered HTTP {}{hint}.", s.as_u16()),
                     Some(s.as_u16()),
                 ))
@@ -307,7 +308,7 @@ impl ApiClient {
         let bytes = read_capped(response).await?;
         if !status.is_success() {
             return Err(Failure::new(
-                reason::API_ERROR,
+                Reason::ApiError,
                 format!("free endpoint HTTP {}", status.as_u16()),
                 Some(status.as_u16()),
             ));
@@ -317,15 +318,16 @@ impl ApiClient {
             .filter(Value::is_object)
             .ok_or_else(|| {
                 Failure::new(
-                    reason::INVALID_API_RESPONSE,
+                    Reason::InvalidApiResponse,
                     "free endpoint answered with no JSON object",
                     Some(status.as_u16()),
                 )
             })
     }
 
-    /// A keyed GET of a free route (`/health`, `/v1/keys/usage`) for `doctor`.
-    pub async fn get_json(
+    /// A GET of a free route (`/health`, `/v1/keys/usage`), with the key when asked and
+    /// safe. Bounded by the caller's deadline like every other call.
+    async fn get_json(
         &self,
         path: &str,
         with_key: bool,
@@ -351,6 +353,19 @@ impl ApiClient {
             status,
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),
         ))
+    }
+
+    /// `GET /health`: the HTTP status it answered.
+    pub async fn health(&self, user_agent: &str) -> Result<u16, Failure> {
+        self.get_json("/health", false, user_agent)
+            .await
+            .map(|(status, _)| status)
+    }
+
+    /// `GET /v1/keys/usage` with the key: what the key has left.
+    pub async fn key_usage(&self, user_agent: &str) -> Result<UsageCheck, Failure> {
+        let (status, body) = self.get_json("/v1/keys/usage", true, user_agent).await?;
+        Ok(UsageCheck::from_response(status, &body))
     }
 }
 
@@ -387,7 +402,7 @@ async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, Failure
 
 fn too_big(status: u16) -> Failure {
     Failure::new(
-        reason::INVALID_API_RESPONSE,
+        Reason::InvalidApiResponse,
         format!(
             "The API's answer was larger than {} MiB and was not read.",
             MAX_BODY_BYTES / (1024 * 1024)
@@ -408,41 +423,8 @@ fn transport_failure(e: &reqwest::Error) -> Failure {
         "the request failed"
     };
     Failure::new(
-        reason::API_UNREACHABLE,
+        Reason::ApiUnreachable,
         format!("The API could not be reached: {what}."),
         None,
     )
-}
-
-fn header_u64(headers: &HeaderMap, name: &str) -> Option<Value> {
-    let v = headers.get(name)?.to_str().ok()?.trim();
-    Some(
-        v.parse::<u64>()
-            .map(Value::from)
-            .unwrap_or_else(|_| Value::from(v)),
-    )
-}
-
-/// `X-Quota-*` of a successful answer, as an object like `cause.quota`.
-fn usage_quota(headers: &HeaderMap) -> Option<Extra> {
-    let mut m = Extra::new();
-    for (name, key) in [
-        ("x-quota-used", "used"),
-        ("x-quota-limit", "limit"),
-        ("x-quota-remaining", "remaining"),
-        ("x-quota-month", "month"),
-        ("x-quota-notice", "notice"),
-    ] {
-        if let Some(v) = header_u64(headers, name) {
-            m.insert(key.into(), v);
-        }
-    }
-    (!m.is_empty()).then_some(m)
-}
-
-fn usage_credits(headers: &HeaderMap) -> Option<Extra> {
-    let v = header_u64(headers, "x-credits-remaining")?;
-    let mut m = Extra::new();
-    m.insert("remaining".into(), v);
-    Some(m)
 }

@@ -7,63 +7,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::tools::output::{Extra, Unlock};
-use crate::tools::provenance::reason;
-
-/// A refusal or failure of the paid call, before it is turned into a `Shortfall`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
-    pub reason: String,
-    pub detail: String,
-    pub upstream_status: Option<u16>,
-    pub quota: Option<Extra>,
-    pub credits: Option<Extra>,
-    pub unlock: Vec<Unlock>,
-}
-
-impl Failure {
-    pub fn new(reason: &str, detail: impl Into<String>, upstream_status: Option<u16>) -> Self {
-        Self {
-            reason: reason.into(),
-            detail: detail.into(),
-            upstream_status,
-            quota: None,
-            credits: None,
-            unlock: Vec::new(),
-        }
-    }
-
-    pub fn with_unlock(mut self, unlock: Vec<Unlock>) -> Self {
-        self.unlock = unlock;
-        self
-    }
-}
+use super::failure::{Failure, Reason, Unlock, standing_unlock};
 
 fn unlock(kind: &str, how: impl Into<String>) -> Unlock {
-    Unlock {
-        kind: kind.into(),
-        how: how.into(),
-    }
-}
-
-/// The client's standing list, used when a refusal names no way out itself.
-pub fn standing_unlock(api_base: &str) -> Vec<Unlock> {
-    vec![
-        unlock(
-            "free_key",
-            format!(
-                "get a free key (200 requests/month): POST {api_base}/v1/keys/generate, then set IBANFORGE_API_KEY"
-            ),
-        ),
-        unlock(
-            "credit_pack",
-            "buy a prepaid credit pack: https://ibanforge.com/pricing",
-        ),
-        unlock(
-            "x402",
-            "pay per call in USDC on Base with an x402 client: https://x402.org",
-        ),
-    ]
+    Unlock::new(kind, how)
 }
 
 fn text(v: Option<&Value>) -> Option<String> {
@@ -161,25 +108,29 @@ pub fn from_payment_refusal(
 
     let reason = match (&cause_reason, keyed) {
         // The API's own reason, verbatim: new reasons pass straight through.
-        (Some(r), _) => r.clone(),
-        (None, true) if key_invalid_header || status == 401 => reason::INVALID_API_KEY.into(),
-        (None, true) => reason::PAYMENT_REQUIRED.into(),
-        (None, false) => reason::NO_API_KEY.into(),
+        (Some(r), _) => Reason::from_code(r),
+        (None, true) if key_invalid_header || status == 401 => Reason::InvalidApiKey,
+        (None, true) => Reason::PaymentRequired,
+        (None, false) => Reason::NoApiKey,
     };
-    let own_detail = match reason.as_str() {
-        reason::INVALID_API_KEY => {
+    let own_detail = match &reason {
+        Reason::InvalidApiKey => {
             "The API rejected the configured key (IBANFORGE_API_KEY): check it for typos or generate a new one.".to_string()
         }
-        reason::PAYMENT_REQUIRED => format!(
+        Reason::PaymentRequired => format!(
             "The API refused the paid call with HTTP {status} and gave no reason{}.",
             body_error.as_deref().map(|e| format!(" (error: {e})")).unwrap_or_default()
         ),
-        reason::NO_API_KEY => {
+        Reason::NoApiKey => {
             "No API key is configured, so the API offers this call only for payment.".to_string()
         }
         other => format!("The API refused the paid call ({other})."),
     };
-    let mut failure = Failure::new(&reason, cause_detail.unwrap_or(own_detail), Some(status));
+    let mut failure = Failure::new(
+        reason.clone(),
+        cause_detail.unwrap_or(own_detail),
+        Some(status),
+    );
     failure.quota = cause
         .and_then(|c| c.get("quota"))
         .and_then(Value::as_object)
@@ -189,7 +140,7 @@ pub fn from_payment_refusal(
         .and_then(Value::as_object)
         .cloned();
     failure.unlock = unlock_from_body(body, api_base);
-    if reason == reason::INVALID_API_KEY {
+    if reason == Reason::InvalidApiKey {
         failure.unlock.insert(
             0,
             unlock(
@@ -216,7 +167,7 @@ pub fn from_rate_limit(body: &[u8], retry_after_header: Option<&str>) -> Failure
         Some(s) => format!("The API's per-IP rate limit was hit (HTTP 429); Retry-After: {s} s."),
         None => "The API's per-IP rate limit was hit (HTTP 429); no Retry-After was given.".into(),
     };
-    Failure::new(reason::RATE_LIMITED, detail, Some(429)).with_unlock(vec![unlock(
+    Failure::new(Reason::RateLimited, detail, Some(429)).with_unlock(vec![unlock(
         "retry_after",
         match seconds {
             Some(s) => format!("call again after {s} s (a key does not raise the per-IP limit)"),
@@ -251,7 +202,7 @@ mod tests {
     #[test]
     fn relays_the_cause_verbatim_with_numbers_and_unlocks() {
         let f = from_payment_refusal(402, body().to_string().as_bytes(), false, true, BASE);
-        assert_eq!(f.reason, "monthly_quota_exhausted");
+        assert_eq!(f.reason, Reason::MonthlyQuotaExhausted);
         assert!(f.detail.starts_with("Your free tier is exhausted"));
         assert_eq!(f.quota.unwrap()["used"], 200);
         let kinds: Vec<&str> = f.unlock.iter().map(|u| u.kind.as_str()).collect();
@@ -285,19 +236,19 @@ mod tests {
         let b = v1.to_string();
         assert_eq!(
             from_payment_refusal(402, b.as_bytes(), false, false, BASE).reason,
-            "no_api_key"
+            Reason::NoApiKey
         );
         assert_eq!(
             from_payment_refusal(402, b.as_bytes(), false, true, BASE).reason,
-            "payment_required"
+            Reason::PaymentRequired
         );
         assert_eq!(
             from_payment_refusal(402, b.as_bytes(), true, true, BASE).reason,
-            "invalid_api_key"
+            Reason::InvalidApiKey
         );
         assert_eq!(
             from_payment_refusal(401, b"{\"error\":\"invalid_key\"}", false, true, BASE).reason,
-            "invalid_api_key"
+            Reason::InvalidApiKey
         );
         let f = from_payment_refusal(402, b.as_bytes(), false, true, BASE);
         assert!(f.unlock.iter().any(|u| u.kind == "x402"
@@ -308,7 +259,7 @@ mod tests {
     #[test]
     fn a_402_that_is_not_json_is_still_a_refusal() {
         let f = from_payment_refusal(402, b"<html>Payment Required</html>", false, true, BASE);
-        assert_eq!(f.reason, "payment_required");
+        assert_eq!(f.reason, Reason::PaymentRequired);
         assert_eq!(f.upstream_status, Some(402));
         assert_eq!(f.unlock, standing_unlock(BASE));
     }

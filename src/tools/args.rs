@@ -1,13 +1,12 @@
-//! Tool arguments: their JSON Schemas (what `tools/list` advertises) and the checks that
-//! turn a client's raw `arguments` object into bounded, typed input.
-//!
-//! The checks are written by hand rather than left to serde so that every refusal says
-//! what was wrong *and* what is accepted, in words an agent can act on — and so that no
-//! input, however large or oddly typed, reaches the engine unbounded.
+//! The argument checks every tool shares: a field must be there, be a string, be bounded
+//! and not blank. Each tool's own argument type and parser live in its own file; what is
+//! here only makes sure every refusal says what was wrong *and* what is accepted, in words
+//! an agent can act on, and that no input, however large or oddly typed, reaches the engine
+//! unbounded.
 
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Map, Value};
+
+use crate::engine::iban;
 
 /// Longest string argument accepted (an IBAN is at most 34 characters; generous room for
 /// spaces and labels, but never megabytes).
@@ -15,38 +14,8 @@ pub const MAX_STRING_CHARS: usize = 256;
 /// Largest batch, as the hosted API allows.
 pub const MAX_BATCH: usize = 100;
 
-/// Arguments of `validate_iban` and `check_compliance`.
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct IbanArgs {
-    /// The IBAN. Spaces, hyphens and lower case are accepted, e.g. "CH93 0076 2011 6238 5295 7".
-    #[schemars(length(min = 1, max = 256))]
-    pub iban: String,
-}
-
-/// Arguments of `batch_validate_iban`.
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct BatchArgs {
-    /// 1 to 100 IBANs, each in any spacing or case. Results come back in the same order.
-    #[schemars(length(min = 1, max = 100), inner(length(min = 1, max = 256)))]
-    pub ibans: Vec<String>,
-}
-
-/// Arguments of `lookup_bic`.
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct BicArgs {
-    /// A BIC/SWIFT code of 8 or 11 letters and digits, e.g. "UBSWCHZH80A" or "DEUTDEFF".
-    #[schemars(regex(pattern = r"^\s*[A-Za-z0-9]{8}([A-Za-z0-9]{3})?\s*$"))]
-    pub bic: String,
-}
-
-/// Arguments of `lookup_ch_clearing`.
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct IidArgs {
-    /// A Swiss or Liechtenstein institution identifier (IID, BC-Nummer) of 1–5 digits,
-    /// e.g. "230" or "00230"; QR-IIDs 30000–31999 are accepted too.
-    #[schemars(regex(pattern = r"^[0-9]{1,5}$"))]
-    pub iid: String,
-}
+/// A tool's raw `arguments` object.
+pub type Arguments = Map<String, Value>;
 
 /// A refusal of the arguments: answered as `isError: true` with this text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,8 +38,9 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-fn field<'a>(
-    args: Option<&'a Map<String, Value>>,
+/// The named field, or a refusal that shows how to pass it.
+pub fn field<'a>(
+    args: Option<&'a Arguments>,
     name: &str,
     example: &str,
 ) -> Result<&'a Value, InputError> {
@@ -82,7 +52,11 @@ fn field<'a>(
 }
 
 /// A bounded, non-blank string; `what` names it in messages (`iban`, `ibans[3]`).
-fn bounded_string<'a>(value: &'a Value, what: &str, accepted: &str) -> Result<&'a str, InputError> {
+pub fn bounded_string<'a>(
+    value: &'a Value,
+    what: &str,
+    accepted: &str,
+) -> Result<&'a str, InputError> {
     let Value::String(s) = value else {
         return Err(InputError(format!(
             "`{what}` must be a string (got {}); accepted: {accepted}",
@@ -103,72 +77,60 @@ fn bounded_string<'a>(value: &'a Value, what: &str, accepted: &str) -> Result<&'
     Ok(s)
 }
 
-const IBAN_ACCEPTED: &str =
-    "an IBAN string such as \"CH93 0076 2011 6238 5295 7\" (spaces, hyphens, lower case are fine)";
-
-pub fn parse_iban(args: Option<&Map<String, Value>>) -> Result<String, InputError> {
-    let v = field(args, "iban", "\"CH93 0076 2011 6238 5295 7\"")?;
-    Ok(bounded_string(v, "iban", IBAN_ACCEPTED)?.to_string())
-}
-
-pub fn parse_batch(args: Option<&Map<String, Value>>) -> Result<Vec<String>, InputError> {
-    let v = field(
-        args,
-        "ibans",
-        "[\"CH93 0076 2011 6238 5295 7\", \"DE89 3704 0044 0532 0130 00\"]",
-    )?;
-    let Value::Array(items) = v else {
+/// A JSON array of `1..=max` items, or a refusal naming the bounds.
+pub fn bounded_array<'a>(
+    value: &'a Value,
+    what: &str,
+    max: usize,
+    accepted: &str,
+) -> Result<&'a [Value], InputError> {
+    let Value::Array(items) = value else {
         return Err(InputError(format!(
-            "`ibans` must be an array of 1–{MAX_BATCH} IBAN strings (got {})",
-            type_name(v)
+            "`{what}` must be an array of 1–{max} {accepted} (got {})",
+            type_name(value)
         )));
     };
-    if items.is_empty() || items.len() > MAX_BATCH {
+    if items.is_empty() || items.len() > max {
         return Err(InputError(format!(
-            "`ibans` has {} items; a batch takes 1 to {MAX_BATCH} IBANs (split larger lists into several calls)",
+            "`{what}` has {} items; a batch takes 1 to {max} IBANs (split larger lists into several calls)",
             items.len()
         )));
     }
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            bounded_string(item, &format!("ibans[{i}]"), IBAN_ACCEPTED).map(str::to_string)
+    Ok(items)
+}
+
+pub const IBAN_ACCEPTED: &str =
+    "an IBAN string such as \"CH93 0076 2011 6238 5295 7\" (spaces, hyphens, lower case are fine)";
+
+/// An IBAN as the user gave it, and its compact form, normalised once here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IbanInput {
+    /// As given (bounded, not blank): the engine names what is wrong with it.
+    pub text: String,
+    /// Spaces, hyphens and an `IBAN` label removed, upper case: what the API is sent.
+    pub compact: String,
+}
+
+impl IbanInput {
+    /// Check one IBAN argument (`what` names it in a refusal).
+    pub fn parse(value: &Value, what: &str) -> Result<Self, InputError> {
+        let text = bounded_string(value, what, IBAN_ACCEPTED)?;
+        Ok(Self {
+            compact: iban::normalize(text),
+            text: text.to_string(),
         })
-        .collect()
-}
-
-pub fn parse_bic(args: Option<&Map<String, Value>>) -> Result<String, InputError> {
-    const ACCEPTED: &str =
-        "a BIC of 8 or 11 letters and digits, e.g. \"UBSWCHZH80A\" or \"DEUTDEFF\"";
-    let v = field(args, "bic", "\"UBSWCHZH80A\"")?;
-    let s = bounded_string(v, "bic", ACCEPTED)?;
-    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    if !(compact.len() == 8 || compact.len() == 11)
-        || !compact.bytes().all(|b| b.is_ascii_alphanumeric())
-    {
-        return Err(InputError(format!(
-            "`bic` \"{}\" is not a BIC; accepted: {ACCEPTED}",
-            s.escape_default()
-        )));
     }
-    Ok(compact)
-}
 
-pub fn parse_iid(args: Option<&Map<String, Value>>) -> Result<String, InputError> {
-    const ACCEPTED: &str = "a Swiss/Liechtenstein IID of 1–5 digits, e.g. \"230\" or \"00230\" (QR-IIDs 30000–31999 too)";
-    let v = field(args, "iid", "\"00230\"")?;
-    // Agents often send the IID as a number; a non-negative integer is unambiguous.
-    let text = match v {
-        Value::Number(n) if n.as_u64().is_some() => n.to_string(),
-        other => bounded_string(other, "iid", ACCEPTED)?.trim().to_string(),
-    };
-    crate::engine::clearing::normalize(&text).ok_or_else(|| {
-        InputError(format!(
-            "`iid` \"{}\" is not an IID; accepted: {ACCEPTED}",
-            text.escape_default()
-        ))
-    })
+    /// For logs: country, check digits and the last four (`CH93…2957`).
+    pub fn masked(&self) -> String {
+        let chars: Vec<char> = self.compact.chars().collect();
+        if chars.len() <= 8 {
+            return "…".repeat(usize::from(!chars.is_empty()));
+        }
+        let head: String = chars[..4].iter().collect();
+        let tail: String = chars[chars.len() - 4..].iter().collect();
+        format!("{head}…{tail}")
+    }
 }
 
 #[cfg(test)]
@@ -176,47 +138,26 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn obj(v: Value) -> Map<String, Value> {
-        v.as_object().unwrap().clone()
-    }
-
     #[test]
     fn refusals_say_what_is_accepted() {
-        let e = parse_iban(None).unwrap_err();
+        let e = field(None, "iban", "\"CH93\"").unwrap_err();
         assert!(e.0.contains("missing required argument `iban`"), "{e}");
-        let e = parse_iban(Some(&obj(json!({"iban": 5})))).unwrap_err();
+        let e = IbanInput::parse(&json!(5), "iban").unwrap_err();
         assert!(e.0.contains("must be a string (got a number)"), "{e}");
-        let e = parse_iban(Some(&obj(json!({"iban": "  "})))).unwrap_err();
+        let e = IbanInput::parse(&json!("  "), "iban").unwrap_err();
         assert!(e.0.contains("is empty"), "{e}");
-        let e = parse_iban(Some(&obj(json!({"iban": "x".repeat(257)})))).unwrap_err();
+        let e = IbanInput::parse(&json!("x".repeat(257)), "iban").unwrap_err();
         assert!(e.0.contains("257 characters long; at most 256"), "{e}");
-        let e = parse_batch(Some(&obj(json!({"ibans": []})))).unwrap_err();
-        assert!(e.0.contains("1 to 100"), "{e}");
-        let e = parse_batch(Some(&obj(json!({"ibans": ["CH93", null]})))).unwrap_err();
-        assert!(
-            e.0.contains("`ibans[1]` must be a string (got null)"),
-            "{e}"
-        );
-        let e = parse_bic(Some(&obj(json!({"bic": "UBSWCH"})))).unwrap_err();
-        assert!(e.0.contains("8 or 11"), "{e}");
-        let e = parse_iid(Some(&obj(json!({"iid": "123456"})))).unwrap_err();
-        assert!(e.0.contains("1–5 digits"), "{e}");
     }
 
     #[test]
-    fn accepts_lenient_forms() {
+    fn an_iban_is_normalised_once_and_masked_for_logs() {
+        let i = IbanInput::parse(&json!("IBAN: ch93 0076-2011 6238 5295 7"), "iban").unwrap();
+        assert_eq!(i.compact, "CH9300762011623852957");
+        assert_eq!(i.masked(), "CH93…2957");
         assert_eq!(
-            parse_bic(Some(&obj(json!({"bic": " ubswchzh80a "})))).unwrap(),
-            "ubswchzh80a"
-        );
-        assert_eq!(parse_iid(Some(&obj(json!({"iid": 230})))).unwrap(), "00230");
-        assert_eq!(
-            parse_iid(Some(&obj(json!({"iid": " 230 "})))).unwrap(),
-            "00230"
-        );
-        assert_eq!(
-            parse_batch(Some(&obj(json!({"ibans": ["a"]})))).unwrap(),
-            vec!["a"]
+            IbanInput::parse(&json!("CH93"), "iban").unwrap().masked(),
+            "…"
         );
     }
 }

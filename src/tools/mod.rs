@@ -1,26 +1,46 @@
-//! The five tools: their definitions (names, titles, descriptions, annotations, schemas),
-//! argument checks, and the answer policy that decides who answers and how it is labelled.
+//! The five tools, one file each, and the policy that answers them.
+//!
+//! A tool file ([`validate_iban`], [`batch_validate_iban`], [`lookup_bic`],
+//! [`lookup_ch_clearing`], [`check_compliance`]) holds everything about that tool: its
+//! argument type and checks, its answer body, the paid request, the local answer, the
+//! summary line and what it lacks offline. Each implements [`policy::Tool`], so the
+//! fallback chain — offline, paid, free endpoint, local — is written once, in
+//! [`policy`]. [`provenance`] says how complete an answer is, and why.
 //!
 //! [`Toolbox::call`] is the one entry point, used by the MCP server and by the `call`
 //! subcommand alike, so what a person sees on the command line is exactly what an agent
 //! gets.
 
+pub mod answer;
 pub mod args;
-pub mod local;
-pub mod output;
+pub mod batch_validate_iban;
+pub mod check_compliance;
+pub mod doctor;
+pub mod iban_answer;
+pub mod lists;
+pub mod lookup_bic;
+pub mod lookup_ch_clearing;
 pub mod policy;
 pub mod provenance;
+pub mod schema;
+pub mod validate_iban;
 
 use std::sync::Arc;
 
-use rmcp::handler::server::common::{schema_for_input, schema_for_output};
-use rmcp::model::{CallToolResult, ContentBlock, JsonObject, Tool, ToolAnnotations};
-use schemars::JsonSchema;
+use rmcp::model::{
+    CallToolResult, ContentBlock, JsonObject, Tool as ToolDefinition, ToolAnnotations,
+};
 use serde_json::Value;
 
-use args::InputError;
-use output::{Answer, BatchValidation, BicLookup, ClearingLookup, ComplianceCheck, IbanValidation};
-pub use policy::{CallContext, Toolbox};
+pub use args::InputError;
+pub use batch_validate_iban::BatchValidateIban;
+pub use check_compliance::CheckCompliance;
+pub use lookup_bic::LookupBic;
+pub use lookup_ch_clearing::LookupChClearing;
+pub use policy::{CallContext, Tool, Toolbox};
+pub use validate_iban::ValidateIban;
+
+use answer::Answer;
 
 /// The five tools, in the order `tools/list` shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,87 +77,49 @@ impl ToolName {
 
     pub fn title(self) -> &'static str {
         match self {
-            Self::ValidateIban => "Validate IBAN",
-            Self::BatchValidateIban => "Batch Validate IBANs",
-            Self::LookupBic => "Look up BIC/SWIFT",
-            Self::LookupChClearing => "Swiss Clearing Lookup",
-            Self::CheckCompliance => "Compliance Check",
+            Self::ValidateIban => ValidateIban::TITLE,
+            Self::BatchValidateIban => BatchValidateIban::TITLE,
+            Self::LookupBic => LookupBic::TITLE,
+            Self::LookupChClearing => LookupChClearing::TITLE,
+            Self::CheckCompliance => CheckCompliance::TITLE,
         }
     }
 
-    /// The first sentence stands alone (registries cut descriptions at 100 characters).
     pub fn description(self) -> &'static str {
         match self {
-            Self::ValidateIban => {
-                "Validate one IBAN and identify its bank, SEPA reach and issuer.\n\
-                 Use for a single account number; for several use batch_validate_iban, for sanctions/risk use check_compliance. \
-                 Costs $0.005 (or 1 unit of a free key's 200/month). \
-                 Without the paid API the answer is local (structure, checksum, bank directory, SEPA by country) and says so in `provenance` and its first line: no issuer, risk indicators or next steps."
-            }
-            Self::BatchValidateIban => {
-                "Validate 1–100 IBANs in one call, results in input order.\n\
-                 Use for lists (payroll, supplier files); for one IBAN use validate_iban. \
-                 Costs $0.002 per IBAN, all-or-nothing against a free key's quota; duplicates count once. \
-                 A refused batch is answered locally in one pass and labelled degraded: no issuer or risk data per IBAN."
-            }
-            Self::LookupBic => {
-                "Look up a BIC/SWIFT code: institution, country, branch, LEI.\n\
-                 Use to identify the bank behind a BIC or check a BIC's format; not for IBANs (use validate_iban). \
-                 Costs $0.003. A local answer checks ISO 9362 structure and the embedded directory only: \
-                 `found` is null when unknown there, and address/LEI are missing."
-            }
-            Self::LookupChClearing => {
-                "Look up a Swiss/Liechtenstein clearing number (IID, BC-Nummer, QR-IID).\n\
-                 Use for Swiss bank codes (1–5 digits) and QR-IIDs 30000–31999; not for BICs or IBANs. \
-                 Costs $0.003. A local answer uses the embedded SIX bank master (name, BIC, head office, QR-IIDs); \
-                 SIC, euroSIC and instant-payment flags are then null (unknown)."
-            }
-            Self::CheckCompliance => {
-                "Screen an IBAN's bank and country: sanctions, FATF, SEPA reach, Verification of Payee.\n\
-                 Use before paying a new beneficiary; for validation alone use validate_iban (cheaper). \
-                 Costs $0.02. A local answer has country-level facts only (FATF, EU high-risk, SEPA scope, each dated): \
-                 the bank is not screened and the risk level is `unassessable` unless country facts raise it."
-            }
+            Self::ValidateIban => ValidateIban::DESCRIPTION,
+            Self::BatchValidateIban => BatchValidateIban::DESCRIPTION,
+            Self::LookupBic => LookupBic::DESCRIPTION,
+            Self::LookupChClearing => LookupChClearing::DESCRIPTION,
+            Self::CheckCompliance => CheckCompliance::DESCRIPTION,
         }
     }
 
     pub fn input_schema(self) -> Arc<JsonObject> {
-        fn of<T: JsonSchema + 'static>() -> Arc<JsonObject> {
-            let schema = schema_for_input::<T>().expect("tool input schemas have an object root");
-            let mut schema = Value::Object((*schema).clone());
-            make_portable(&mut schema);
-            match schema {
-                Value::Object(map) => Arc::new(map),
-                _ => unreachable!("a schema object stays an object"),
-            }
-        }
         match self {
-            Self::ValidateIban | Self::CheckCompliance => of::<args::IbanArgs>(),
-            Self::BatchValidateIban => of::<args::BatchArgs>(),
-            Self::LookupBic => of::<args::BicArgs>(),
-            Self::LookupChClearing => of::<args::IidArgs>(),
+            Self::ValidateIban => schema::input::<<ValidateIban as Tool>::Args>(),
+            Self::BatchValidateIban => schema::input::<<BatchValidateIban as Tool>::Args>(),
+            Self::LookupBic => schema::input::<<LookupBic as Tool>::Args>(),
+            Self::LookupChClearing => schema::input::<<LookupChClearing as Tool>::Args>(),
+            Self::CheckCompliance => schema::input::<<CheckCompliance as Tool>::Args>(),
         }
     }
 
     pub fn output_schema(self) -> Arc<JsonObject> {
-        let schema = match self {
-            Self::ValidateIban => schema_for_output::<Answer<IbanValidation>>(),
-            Self::BatchValidateIban => schema_for_output::<Answer<BatchValidation>>(),
-            Self::LookupBic => schema_for_output::<Answer<BicLookup>>(),
-            Self::LookupChClearing => schema_for_output::<Answer<ClearingLookup>>(),
-            Self::CheckCompliance => schema_for_output::<Answer<ComplianceCheck>>(),
-        };
-        let mut schema = Value::Object((*schema).clone());
-        make_portable(&mut schema);
-        match schema {
-            Value::Object(map) => Arc::new(map),
-            _ => unreachable!("a schema object stays an object"),
+        match self {
+            Self::ValidateIban => schema::output::<Answer<<ValidateIban as Tool>::Body>>(),
+            Self::BatchValidateIban => {
+                schema::output::<Answer<<BatchValidateIban as Tool>::Body>>()
+            }
+            Self::LookupBic => schema::output::<Answer<<LookupBic as Tool>::Body>>(),
+            Self::LookupChClearing => schema::output::<Answer<<LookupChClearing as Tool>::Body>>(),
+            Self::CheckCompliance => schema::output::<Answer<<CheckCompliance as Tool>::Body>>(),
         }
     }
 
     /// The MCP definition `tools/list` returns.
-    pub fn definition(self) -> Tool {
-        Tool::new(self.name(), self.description(), self.input_schema())
+    pub fn definition(self) -> ToolDefinition {
+        ToolDefinition::new(self.name(), self.description(), self.input_schema())
             .with_title(self.title())
             .with_raw_output_schema(self.output_schema())
             .with_annotations(
@@ -158,94 +140,42 @@ pub enum Outcome {
         structured: Value,
         /// The label line (first line of the text block).
         label: String,
+        /// The whole text block: the label line, then the rendering of the answer.
+        text: String,
     },
     InputError(InputError),
 }
 
 impl Outcome {
-    /// The text block: the label line, then the JSON (compact: the same bytes as
-    /// `structuredContent`, and half the tokens of pretty-printing for the agent reading it).
-    pub fn text(&self) -> String {
+    /// An answer whose text block is the label line, then the JSON (compact: the same bytes
+    /// as `structuredContent`, and half the tokens of pretty-printing for the agent).
+    fn answer(structured: Value, label: String) -> Self {
+        let text = format!("{label}\n{structured}");
+        Self::Answer {
+            structured,
+            label,
+            text,
+        }
+    }
+
+    /// The text block an MCP client shows.
+    pub fn text(&self) -> &str {
         match self {
-            Self::Answer { structured, label } => {
-                format!(
-                    "{label}\n{}",
-                    serde_json::to_string(structured).unwrap_or_default()
-                )
-            }
-            Self::InputError(e) => e.0.clone(),
+            Self::Answer { text, .. } => text,
+            Self::InputError(e) => &e.0,
         }
     }
 
     pub fn into_call_tool_result(self) -> CallToolResult {
-        let text = self.text();
         match self {
-            Self::Answer { structured, .. } => {
+            Self::Answer {
+                structured, text, ..
+            } => {
                 let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
                 r.structured_content = Some(structured);
                 r
             }
-            Self::InputError(_) => CallToolResult::error(vec![ContentBlock::text(text)]),
+            Self::InputError(e) => CallToolResult::error(vec![ContentBlock::text(e.0)]),
         }
     }
-}
-
-/// Make a schemars schema portable to every client that reads tool schemas.
-///
-/// - schemars marks integer and float widths with `format` values (`uint16`, `double`) no
-///   JSON Schema validator knows; Ajv (inside the official TypeScript SDK) warns on each.
-/// - A nullable field comes out as `"type": ["string", "null"]`: legal, but clients that map
-///   schemas onto a single-`type` dialect (the Inspector's `--strict` check flags it) reject
-///   it. It is rewritten as `anyOf: [{"type": "string", …}, {"type": "null"}]`, the
-///   annotations (`description`, `default`) staying outside.
-pub fn make_portable(schema: &mut Value) {
-    match schema {
-        Value::Object(map) => {
-            map.values_mut().for_each(make_portable);
-            let numeric = match map.get("type") {
-                Some(Value::String(t)) => t == "integer" || t == "number",
-                Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer" || t == "number"),
-                _ => false,
-            };
-            if numeric {
-                map.remove("format");
-            }
-            split_nullable_type(map);
-        }
-        Value::Array(items) => items.iter_mut().for_each(make_portable),
-        _ => {}
-    }
-}
-
-fn split_nullable_type(map: &mut serde_json::Map<String, Value>) {
-    let Some(Value::Array(types)) = map.get("type") else {
-        return;
-    };
-    if types.len() != 2 || !types.contains(&Value::from("null")) {
-        return;
-    }
-    let Some(other) = types.iter().find(|t| *t != "null").cloned() else {
-        return;
-    };
-    const ANNOTATIONS: [&str; 5] = ["description", "title", "default", "examples", "$schema"];
-    let mut branch = serde_json::Map::new();
-    branch.insert("type".into(), other);
-    let keys: Vec<String> = map
-        .keys()
-        .filter(|k| *k != "type" && !ANNOTATIONS.contains(&k.as_str()))
-        .cloned()
-        .collect();
-    for k in keys {
-        if let Some(v) = map.remove(&k) {
-            branch.insert(k, v);
-        }
-    }
-    map.remove("type");
-    map.insert(
-        "anyOf".into(),
-        Value::Array(vec![
-            Value::Object(branch),
-            serde_json::json!({"type": "null"}),
-        ]),
-    );
 }

@@ -1,4 +1,5 @@
-//! The fallback chain: who answers a tool call, and how the answer says so.
+//! The fallback chain, written once for every tool: who answers a tool call, and how the
+//! answer says so.
 //!
 //! 1. Offline mode → the local engine, mode `offline`.
 //! 2. Otherwise the paid endpoint, once (one request per batch). A full answer → `full`.
@@ -7,28 +8,74 @@
 //! 4. Every non-full answer carries the reason of step 2, whatever source filled it.
 //!
 //! One deadline bounds the whole call; whatever is still waiting when it passes is
-//! dropped (and with it the HTTP request) and the answer is local.
+//! dropped (and with it the HTTP request) and the answer is local. The local engine runs
+//! only when the answer is not the full one: a full answer never pays for the engine's
+//! tables.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
+use tokio::time::Instant as Deadline;
 
-use super::args::{self, InputError};
-use super::local::{self, LocalAnswer, LocalOptions};
-use super::output::{Answer, BatchValidation, IbanValidation, Mode, Source};
-use super::provenance::{self, Shortfall, reason};
+use super::answer::{Answer, Local, LocalAnswer};
+use super::args::{Arguments, InputError};
+use super::iban_answer::IbanValidation;
+use super::lists::ComplianceSource;
+use super::provenance::{Mode, Provenance, Shortfall, Source, single_line};
 use super::{Outcome, ToolName};
-use crate::api::refusal::Failure;
-use crate::api::{ApiClient, KeySafety, PaidRequest, Success};
+use crate::api::{ApiClient, Failure, KeySafety, PaidRequest, Reason, Success, Unlock};
 use crate::config::Settings;
-use crate::engine::iban;
+use crate::engine::iban::ValidateOptions;
 
 /// Hosted-API calls in flight at once; further calls queue inside their own deadline.
 pub const MAX_API_CALLS_IN_FLIGHT: usize = 4;
+
+/// One tool: its arguments, its answer, how it asks the API and how the engine answers
+/// without it. The chain ([`Toolbox`]) is the same for all five.
+pub trait Tool {
+    const NAME: ToolName;
+    const TITLE: &'static str;
+    /// The first sentence stands alone (registries cut descriptions at 100 characters).
+    const DESCRIPTION: &'static str;
+    /// What `inputSchema` advertises.
+    type Args: JsonSchema + 'static;
+    /// The checked, normalised input.
+    type Input: Send + Sync;
+    /// The tool's own answer fields (`outputSchema` is `Answer<Body>`).
+    type Body: Serialize + DeserializeOwned + JsonSchema + Send + 'static;
+
+    /// Check the raw arguments (no network call is made for a refusal).
+    fn parse(arguments: Option<&Arguments>) -> Result<Self::Input, InputError>;
+    /// The input as the log may show it (IBANs masked).
+    fn log_input(input: &Self::Input) -> String;
+    /// The paid request that answers it in full.
+    fn request(input: &Self::Input) -> PaidRequest;
+    /// Check or reshape the API's answer (a batch maps rows back to input order).
+    fn finish_full(_input: &Self::Input, body: Self::Body) -> Result<Self::Body, Failure> {
+        Ok(body)
+    }
+    /// The offline engine's answer and what it lacks.
+    fn local(input: &Self::Input, engine: &Local) -> LocalAnswer<Self::Body>;
+    /// The compact IBAN to ask the free format endpoint about, where it knows more than
+    /// the local answer (a country the local registry lacks).
+    fn free_question(_input: &Self::Input, _local: &LocalAnswer<Self::Body>) -> Option<String> {
+        None
+    }
+    /// The answer built around the free endpoint's validation.
+    fn from_free(
+        _input: &Self::Input,
+        _free: IbanValidation,
+        _engine: &Local,
+    ) -> Option<LocalAnswer<Self::Body>> {
+        None
+    }
+    /// One line about the result: the full answer's label, and the end of every other label.
+    fn summary(body: &Self::Body) -> String;
+}
 
 /// What the server knows about the MCP client making the call.
 #[derive(Debug, Clone, Default)]
@@ -37,58 +84,10 @@ pub struct CallContext {
     pub client: Option<String>,
 }
 
-/// Holds the settings and the API client, and answers tool calls.
-#[derive(Debug, Clone)]
-pub struct Toolbox {
-    settings: Arc<Settings>,
-    api: Arc<ApiClient>,
-    api_slots: Arc<Semaphore>,
-}
-
-/// A non-full answer before it is serialised: from the local engine or the free endpoint.
-struct Fallback<T> {
-    answer: LocalAnswer<T>,
-    source: Source,
-}
-
-/// The free endpoint as a fallback: the compact IBAN to ask about, and how to turn its
-/// validation into this tool's answer.
-type FreeRoute<T> = (
-    String,
-    Box<dyn FnOnce(IbanValidation) -> LocalAnswer<T> + Send>,
-);
-
-const FREE_COVERS: &str = "Format check only, by the API's free endpoint (mod-97, length, BBAN structure); no bank, SEPA, issuer, risk or clearing data.";
-
-impl Toolbox {
-    pub fn new(settings: Arc<Settings>) -> Self {
-        let api = Arc::new(ApiClient::new(&settings));
-        Self {
-            settings,
-            api,
-            api_slots: Arc::new(Semaphore::new(MAX_API_CALLS_IN_FLIGHT)),
-        }
-    }
-
-    pub fn settings(&self) -> &Settings {
-        &self.settings
-    }
-
-    pub fn api(&self) -> &ApiClient {
-        &self.api
-    }
-
-    fn local_options(&self) -> LocalOptions {
-        LocalOptions {
-            validate: crate::engine::iban::ValidateOptions {
-                aspirational: self.settings.aspirational,
-            },
-        }
-    }
-
+impl CallContext {
     /// Identifies this package and the MCP client, so the API can tell channels apart.
-    pub fn user_agent(context: &CallContext) -> String {
-        let client: String = context
+    pub fn user_agent(&self) -> String {
+        let client: String = self
             .client
             .as_deref()
             .unwrap_or("unknown")
@@ -101,12 +100,53 @@ impl Toolbox {
             env!("CARGO_PKG_VERSION")
         )
     }
+}
+
+/// Holds the settings and the API client, and answers tool calls.
+#[derive(Debug, Clone)]
+pub struct Toolbox {
+    pub(super) settings: Arc<Settings>,
+    pub(super) api: Arc<ApiClient>,
+    api_slots: Arc<Semaphore>,
+    pub(super) lists: Arc<ComplianceSource>,
+}
+
+/// An answer before it is serialised, and what the log line says about it.
+struct Answered<T> {
+    body: T,
+    provenance: Provenance,
+    label: String,
+}
+
+impl Toolbox {
+    pub fn new(settings: Arc<Settings>) -> Self {
+        let api = Arc::new(ApiClient::new(&settings));
+        let lists = Arc::new(ComplianceSource::new(
+            settings.compliance_lists_file.clone(),
+        ));
+        Self {
+            settings,
+            api,
+            api_slots: Arc::new(Semaphore::new(MAX_API_CALLS_IN_FLIGHT)),
+            lists,
+        }
+    }
+
+    /// Identifies this package and the MCP client (see [`CallContext::user_agent`]).
+    pub fn user_agent(context: &CallContext) -> String {
+        context.user_agent()
+    }
+
+    /// Whether a configured key would be withheld (plain http to a remote host).
+    pub fn key_withheld(&self) -> bool {
+        self.api.keyed() && self.api.key_safety() == KeySafety::Insecure
+    }
 
     /// Answer one `tools/call`. `Err` only for an unknown tool name (a protocol error).
     pub async fn call(
         &self,
         name: &str,
-        arguments: Option<&Map<String, Value>>,
+        arguments: Option<&Arguments>,
         context: &CallContext,
     ) -> Result<Outcome, String> {
         let tool = ToolName::from_name(name).ok_or_else(|| {
@@ -115,221 +155,88 @@ impl Toolbox {
                 ToolName::ALL.map(ToolName::name).join(", ")
             )
         })?;
+        use super::{
+            BatchValidateIban, CheckCompliance, LookupBic, LookupChClearing, ValidateIban,
+        };
+        Ok(match tool {
+            ToolName::ValidateIban => self.run::<ValidateIban>(arguments, context).await,
+            ToolName::BatchValidateIban => self.run::<BatchValidateIban>(arguments, context).await,
+            ToolName::LookupBic => self.run::<LookupBic>(arguments, context).await,
+            ToolName::LookupChClearing => self.run::<LookupChClearing>(arguments, context).await,
+            ToolName::CheckCompliance => self.run::<CheckCompliance>(arguments, context).await,
+        })
+    }
+
+    async fn run<T: Tool>(&self, arguments: Option<&Arguments>, context: &CallContext) -> Outcome {
         let started = Instant::now();
-        let deadline = tokio::time::Instant::now() + self.settings.timeout;
-        let ua = Self::user_agent(context);
-        let lists = self.settings.compliance_lists.clone();
-        let opts = self.local_options();
-        let (outcome, masked): (Result<Outcome, InputError>, String) = match tool {
-            ToolName::ValidateIban => match args::parse_iban(arguments) {
-                Ok(input) => {
-                    let compact = iban::normalize(&input);
-                    let local_answer = local::validate(&input, &lists, opts);
-                    let free = self.free_route(&local_answer.body, Box::new(free_validation));
-                    let request = PaidRequest::Validate { iban: compact };
-                    let o = self
-                        .answer(
-                            request,
-                            deadline,
-                            &ua,
-                            local_answer,
-                            free,
-                            Ok,
-                            local::summarize_validation,
-                        )
-                        .await;
-                    (Ok(o), iban::mask(&input))
-                }
-                Err(e) => (Err(e), String::new()),
-            },
-            ToolName::BatchValidateIban => match args::parse_batch(arguments) {
-                Ok(inputs) => {
-                    let n = inputs.len();
-                    (
-                        Ok(self.batch(inputs, deadline, &ua, opts).await),
-                        format!("{n} IBANs"),
-                    )
-                }
-                Err(e) => (Err(e), String::new()),
-            },
-            ToolName::LookupBic => match args::parse_bic(arguments) {
-                Ok(bic) => {
-                    let request = PaidRequest::Bic { bic: bic.clone() };
-                    let o = self
-                        .answer(
-                            request,
-                            deadline,
-                            &ua,
-                            local::bic(&bic),
-                            None,
-                            Ok,
-                            local::summarize_bic,
-                        )
-                        .await;
-                    (Ok(o), bic.to_ascii_uppercase())
-                }
-                Err(e) => (Err(e), String::new()),
-            },
-            ToolName::LookupChClearing => match args::parse_iid(arguments) {
-                Ok(iid) => {
-                    let request = PaidRequest::Clearing { iid: iid.clone() };
-                    let o = self
-                        .answer(
-                            request,
-                            deadline,
-                            &ua,
-                            local::ch_clearing(&iid),
-                            None,
-                            Ok,
-                            local::summarize_clearing,
-                        )
-                        .await;
-                    (Ok(o), iid)
-                }
-                Err(e) => (Err(e), String::new()),
-            },
-            ToolName::CheckCompliance => match args::parse_iban(arguments) {
-                Ok(input) => {
-                    let compact = iban::normalize(&input);
-                    let local_answer = local::compliance(&input, &lists, opts);
-                    let lists_for_free = lists.clone();
-                    let free = self.free_route(
-                        &local_answer.body.validation,
-                        Box::new(move |v| {
-                            let mut answer = local::compliance_from(v, &lists_for_free);
-                            answer.covers = format!("{FREE_COVERS} {}", answer.covers);
-                            answer
-                        }),
-                    );
-                    let request = PaidRequest::Compliance { iban: compact };
-                    let o = self
-                        .answer(
-                            request,
-                            deadline,
-                            &ua,
-                            local_answer,
-                            free,
-                            Ok,
-                            local::summarize_compliance,
-                        )
-                        .await;
-                    (Ok(o), iban::mask(&input))
-                }
-                Err(e) => (Err(e), String::new()),
-            },
-        };
-        let outcome = outcome.unwrap_or_else(Outcome::InputError);
-        log_outcome(tool, &outcome, &masked, started.elapsed());
-        Ok(outcome)
-    }
-
-    /// The free endpoint knows more than the local engine only where the local registry
-    /// does not know the country (it is then asked, without the key, after a refusal).
-    fn free_route<T>(
-        &self,
-        local: &IbanValidation,
-        convert: Box<dyn FnOnce(IbanValidation) -> LocalAnswer<T> + Send>,
-    ) -> Option<FreeRoute<T>> {
-        (local.error.as_deref() == Some("unsupported_country"))
-            .then(|| (local.iban.clone(), convert))
-    }
-
-    async fn batch(
-        &self,
-        inputs: Vec<String>,
-        deadline: tokio::time::Instant,
-        ua: &str,
-        opts: LocalOptions,
-    ) -> Outcome {
-        // Identical IBANs (after normalisation) are sent once: each costs a unit of quota.
-        let compact: Vec<String> = inputs.iter().map(|i| iban::normalize(i)).collect();
-        let mut unique: Vec<String> = Vec::new();
-        let positions: Vec<usize> = compact
-            .iter()
-            .map(|c| match unique.iter().position(|u| u == c) {
-                Some(i) => i,
-                None => {
-                    unique.push(c.clone());
-                    unique.len() - 1
-                }
-            })
-            .collect();
-        let expected = unique.len();
-        let local_answer = local::batch(&inputs, &self.settings.compliance_lists, opts);
-        let expand = move |mut b: BatchValidation| -> Result<BatchValidation, Failure> {
-            if b.results.len() != expected {
-                return Err(Failure::new(
-                    reason::INVALID_API_RESPONSE,
-                    format!(
-                        "The API returned {} batch results for {expected} IBANs.",
-                        b.results.len()
-                    ),
-                    Some(200),
-                ));
+        let input = match T::parse(arguments) {
+            Ok(input) => input,
+            Err(e) => {
+                tracing::info!(
+                    tool = T::NAME.name(),
+                    mode = "input_error",
+                    duration_ms = started.elapsed().as_millis() as u64,
+                    "tool call"
+                );
+                return Outcome::InputError(e);
             }
-            b.results = positions.iter().map(|&i| b.results[i].clone()).collect();
-            b.count = b.results.len();
-            b.valid_count = b.results.iter().filter(|r| r.valid).count();
-            Ok(b)
         };
-        self.answer(
-            PaidRequest::Batch { ibans: unique },
-            deadline,
-            ua,
-            local_answer,
-            None,
-            expand,
-            local::summarize_batch,
-        )
-        .await
+        let deadline = Deadline::now() + self.settings.timeout;
+        let answered = self.answer::<T>(&input, deadline, context).await;
+        log_call(
+            T::NAME,
+            &answered.provenance,
+            &T::log_input(&input),
+            started.elapsed(),
+        );
+        let structured = serde_json::to_value(Answer {
+            body: answered.body,
+            provenance: answered.provenance,
+        })
+        .expect("answers serialise (plain data, string keys)");
+        Outcome::answer(structured, answered.label)
+    }
+
+    fn local_engine(&self) -> Local<'_> {
+        Local {
+            lists: self.lists.lists(),
+            validate: ValidateOptions {
+                aspirational: self.settings.aspirational,
+            },
+        }
     }
 
     /// Steps 1–4 of the chain for one call.
-    #[allow(clippy::too_many_arguments)]
-    async fn answer<T>(
+    async fn answer<T: Tool>(
         &self,
-        request: PaidRequest,
-        deadline: tokio::time::Instant,
-        ua: &str,
-        local_answer: LocalAnswer<T>,
-        free: Option<FreeRoute<T>>,
-        finish_full: impl FnOnce(T) -> Result<T, Failure>,
-        summarize: fn(&T) -> String,
-    ) -> Outcome
-    where
-        T: Serialize + DeserializeOwned,
-    {
+        input: &T::Input,
+        deadline: Deadline,
+        context: &CallContext,
+    ) -> Answered<T::Body> {
         if self.settings.offline {
             let shortfall = Shortfall::offline(format!(
                 "Offline mode is on ({}); no network call was made.",
                 self.settings.origin.offline.describe()
             ));
-            return fallback_outcome(
-                &shortfall,
-                Fallback {
-                    answer: local_answer,
-                    source: Source::Local,
-                },
-            );
+            let local = T::local(input, &self.local_engine());
+            return fallback::<T>(&shortfall, local, Source::Local);
         }
+        let ua = context.user_agent();
+        let request = T::request(input);
         let paid = async {
             let _slot = self.api_slots.acquire().await.map_err(|_| {
-                Failure::new(
-                    reason::API_UNREACHABLE,
-                    "The server is shutting down.",
-                    None,
-                )
+                Failure::new(Reason::ApiUnreachable, "The server is shutting down.", None)
             })?;
-            self.api.paid(&request, ua).await
+            self.api.paid(&request, &ua).await
         };
         let failure = match tokio::time::timeout_at(deadline, paid).await {
-            Ok(Ok(success)) => match full_body(&success, finish_full) {
-                Ok(body) => return full_outcome(body, &success, summarize),
+            Ok(Ok(success)) => match full_body::<T>(input, &success) {
+                Ok(body) => return full::<T>(body, success),
                 Err(f) => f,
             },
             Ok(Err(f)) => f,
             Err(_) => Failure::new(
-                reason::API_UNREACHABLE,
+                Reason::ApiUnreachable,
                 format!(
                     "The API did not answer within {} ms (IBANFORGE_TIMEOUT_MS).",
                     self.settings.timeout.as_millis()
@@ -338,23 +245,19 @@ impl Toolbox {
             ),
         };
         let shortfall = self.shortfall(failure);
-        let mut fallback = Fallback {
-            answer: local_answer,
-            source: Source::Local,
-        };
+        let engine = self.local_engine();
+        let local = T::local(input, &engine);
         // Never send the IBAN to a base already judged unsafe for the key.
-        if let Some((compact, convert)) = free
-            && shortfall.why.reason != reason::INSECURE_API_BASE
+        if shortfall.why.reason != Reason::InsecureApiBase
+            && let Some(compact) = T::free_question(input, &local)
             && let Ok(Ok(v)) =
-                tokio::time::timeout_at(deadline, self.api.free_format(&compact, ua)).await
+                tokio::time::timeout_at(deadline, self.api.free_format(&compact, &ua)).await
             && let Ok(validation) = serde_json::from_value::<IbanValidation>(v)
+            && let Some(free) = T::from_free(input, validation, &engine)
         {
-            fallback = Fallback {
-                answer: convert(validation),
-                source: Source::FreeFormatEndpoint,
-            };
+            return fallback::<T>(&shortfall, free, Source::FreeFormatEndpoint);
         }
-        fallback_outcome(&shortfall, fallback)
+        fallback::<T>(&shortfall, local, Source::Local)
     }
 
     /// A failure of the paid call, worded for this user. A keyed user is never told
@@ -369,26 +272,24 @@ impl Toolbox {
         let scrub = |s: String| if keyed { scrub_anonymous(&s) } else { s };
         let mut unlock = f.unlock;
         if unlock.is_empty() {
-            unlock = match f.reason.as_str() {
-                reason::INSECURE_API_BASE => vec![super::output::Unlock {
-                    kind: "use_https".into(),
-                    how: "set IBANFORGE_API_BASE to an https:// URL (plain http is allowed only on loopback)".into(),
-                }],
-                reason::API_UNREACHABLE | reason::API_ERROR | reason::INVALID_API_RESPONSE => {
-                    vec![super::output::Unlock {
-                        kind: "retry".into(),
-                        how: format!(
-                            "call again later; `ibanforge-mcp doctor` checks {} and your key",
-                            self.api.base()
-                        ),
-                    }]
-                }
-                _ => crate::api::refusal::standing_unlock(self.api.base()),
+            unlock = match &f.reason {
+                Reason::InsecureApiBase => vec![Unlock::new(
+                    "use_https",
+                    "set IBANFORGE_API_BASE to an https:// URL (plain http is allowed only on loopback)",
+                )],
+                r if r.is_transient() => vec![Unlock::new(
+                    "retry",
+                    format!(
+                        "call again later; `ibanforge-mcp doctor` checks {} and your key",
+                        self.api.base()
+                    ),
+                )],
+                _ => crate::api::standing_unlock(self.api.base()),
             };
         }
         let unlock = unlock
             .into_iter()
-            .map(|u| super::output::Unlock {
+            .map(|u| Unlock {
                 kind: u.kind,
                 how: scrub(u.how),
             })
@@ -401,11 +302,6 @@ impl Toolbox {
                 ..f
             },
         }
-    }
-
-    /// Whether a configured key would be withheld (plain http to a remote host).
-    pub fn key_withheld(&self) -> bool {
-        self.api.keyed() && self.api.key_safety() == KeySafety::Insecure
     }
 }
 
@@ -426,114 +322,82 @@ fn scrub_anonymous(s: &str) -> String {
     out
 }
 
-fn full_body<T: DeserializeOwned>(
-    success: &Success,
-    finish: impl FnOnce(T) -> Result<T, Failure>,
-) -> Result<T, Failure> {
-    let body: T = serde_json::from_value(success.body.clone()).map_err(|e| {
+fn full_body<T: Tool>(input: &T::Input, success: &Success) -> Result<T::Body, Failure> {
+    let body = T::Body::deserialize(&success.body).map_err(|e| {
         Failure::new(
-            reason::INVALID_API_RESPONSE,
+            Reason::InvalidApiResponse,
             format!("The API's answer does not have the documented shape ({e})."),
             Some(200),
         )
     })?;
-    finish(body)
+    T::finish_full(input, body)
 }
 
-fn full_outcome<T: Serialize>(body: T, success: &Success, summarize: fn(&T) -> String) -> Outcome {
-    let mut p = provenance::full();
-    p.quota = success.quota.clone();
-    p.credits = success.credits.clone();
-    let mut label = summarize(&body);
+fn full<T: Tool>(body: T::Body, success: Success) -> Answered<T::Body> {
+    let provenance = Provenance::full(success.quota, success.credits);
+    let mut label = T::summary(&body);
     // The quota wall should never come as a surprise: say when it is near.
-    if let Some(q) = p.quota.as_ref().filter(|q| q.get("notice").is_some()) {
+    if let Some(q) = provenance
+        .quota
+        .as_ref()
+        .filter(|q| q.get("notice").is_some())
+    {
+        let number = |k: &str| q.get(k).map_or_else(|| "?".into(), |v| v.to_string());
         label.push_str(&format!(
             " (quota notice: {} of {} requests used this month)",
-            q.get("used")
-                .map(Value::to_string)
-                .unwrap_or_else(|| "?".into()),
-            q.get("limit")
-                .map(Value::to_string)
-                .unwrap_or_else(|| "?".into())
+            number("used"),
+            number("limit")
         ));
     }
-    let structured = serde_json::to_value(Answer {
+    Answered {
         body,
-        provenance: p,
-    })
-    .expect("answers serialise (plain data, string keys)");
-    Outcome::Answer {
-        structured,
-        label: label.split_whitespace().collect::<Vec<_>>().join(" "),
+        provenance,
+        label: single_line(&label),
     }
 }
 
-fn fallback_outcome<T: Serialize>(shortfall: &Shortfall, fallback: Fallback<T>) -> Outcome {
-    let a = fallback.answer;
-    let provenance = shortfall.provenance(fallback.source, a.missing, a.data_as_of);
-    let label = shortfall.label(&a.covers, &a.summary);
-    let structured = serde_json::to_value(Answer {
-        body: a.body,
-        provenance,
-    })
-    .expect("answers serialise (plain data, string keys)");
-    Outcome::Answer { structured, label }
-}
-
-/// A validation from the free endpoint, as this tool's fallback answer.
-fn free_validation(v: IbanValidation) -> LocalAnswer<IbanValidation> {
-    LocalAnswer {
-        covers: FREE_COVERS.into(),
-        summary: local::summarize_validation(&v),
-        missing: local::validation_missing(&v),
-        data_as_of: None,
-        body: v,
+fn fallback<T: Tool>(
+    shortfall: &Shortfall,
+    answer: LocalAnswer<T::Body>,
+    source: Source,
+) -> Answered<T::Body> {
+    let label = shortfall.label(&answer.covers, &T::summary(&answer.body));
+    Answered {
+        provenance: shortfall.provenance(source, answer.missing, answer.data_as_of),
+        body: answer.body,
+        label,
     }
 }
 
 /// One line per tool call on stderr: the visibility the hosted service lacked. Inputs are
 /// masked; the key never appears here.
-fn log_outcome(tool: ToolName, outcome: &Outcome, masked: &str, elapsed: Duration) {
+fn log_call(tool: ToolName, p: &Provenance, input: &str, elapsed: Duration) {
     let duration_ms = elapsed.as_millis() as u64;
-    match outcome {
-        Outcome::Answer { structured, .. } => {
-            let p = &structured["provenance"];
-            let mode = p["mode"].as_str().unwrap_or("?");
-            let reason = p["reason"].as_str().unwrap_or("-");
-            let upstream_status = p["upstream_status"]
-                .as_u64()
-                .map(|s| s.to_string())
-                .unwrap_or_else(|| "-".into());
-            if matches!(mode, "degraded" | "anonymous") {
-                tracing::warn!(
-                    tool = tool.name(),
-                    mode,
-                    reason,
-                    upstream_status,
-                    duration_ms,
-                    input = masked,
-                    "tool call"
-                );
-            } else {
-                tracing::info!(
-                    tool = tool.name(),
-                    mode,
-                    reason,
-                    upstream_status,
-                    duration_ms,
-                    input = masked,
-                    "tool call"
-                );
-            }
-        }
-        Outcome::InputError(_) => {
-            tracing::info!(
-                tool = tool.name(),
-                mode = "input_error",
-                duration_ms,
-                "tool call"
-            );
-        }
+    let mode = p.mode.as_str();
+    let reason = p.reason.as_ref().map_or("-", Reason::as_str);
+    let upstream_status = p
+        .upstream_status
+        .map_or_else(|| "-".to_string(), |s| s.to_string());
+    if matches!(p.mode, Mode::Degraded | Mode::Anonymous) {
+        tracing::warn!(
+            tool = tool.name(),
+            mode,
+            reason,
+            upstream_status,
+            duration_ms,
+            input,
+            "tool call"
+        );
+    } else {
+        tracing::info!(
+            tool = tool.name(),
+            mode,
+            reason,
+            upstream_status,
+            duration_ms,
+            input,
+            "tool call"
+        );
     }
 }
 
@@ -552,9 +416,10 @@ mod tests {
 
     #[test]
     fn user_agent_names_package_and_client() {
-        let ua = Toolbox::user_agent(&CallContext {
+        let ua = CallContext {
             client: Some("claude-ai/0.1\n".into()),
-        });
+        }
+        .user_agent();
         assert_eq!(
             ua,
             format!(

@@ -6,8 +6,87 @@
 //! and the human-readable account cannot disagree. The wording for a keyed user never
 //! uses the word "anonymous": that mode exists only when no key is configured.
 
-use super::output::{Mode, Provenance, Source, Unlock};
-use crate::api::refusal::Failure;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::api::{Failure, JsonObject, Reason, Unlock};
+
+/// How complete an answer is. See the tool contract, "The provenance object".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// The paid API answered.
+    Full,
+    /// A key is configured and the full answer was refused or unavailable.
+    Degraded,
+    /// No key is configured and the full answer was refused or unavailable.
+    Anonymous,
+    /// Offline mode was chosen; no network call was made.
+    Offline,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::Degraded => "degraded",
+            Self::Anonymous => "anonymous",
+            Self::Offline => "offline",
+        }
+    }
+}
+
+/// Who produced the fields of the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Api,
+    FreeFormatEndpoint,
+    Local,
+}
+
+/// Added by this client to every answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Provenance {
+    pub mode: Mode,
+    pub source: Source,
+    /// `null` iff mode is `full`; else a machine code (the API's `cause.reason` verbatim, or
+    /// one of the client's own: no_api_key, payment_required, rate_limited, api_error,
+    /// api_unreachable, invalid_api_response, insecure_api_base, offline_mode).
+    pub reason: Option<Reason>,
+    /// One human sentence explaining `reason`.
+    pub detail: Option<String>,
+    /// HTTP status of the paid call that failed, if one was answered.
+    pub upstream_status: Option<u16>,
+    /// The API's `cause.quota`, verbatim.
+    pub quota: Option<JsonObject>,
+    /// The API's `cause.credits`, verbatim.
+    pub credits: Option<JsonObject>,
+    /// Every way to get the full answer.
+    pub unlock: Vec<Unlock>,
+    /// Top-level fields a full answer carries that this one does not. Empty iff `full`.
+    pub missing: Vec<String>,
+    /// Date stamp of the embedded data used, when `source` is `local`.
+    pub data_as_of: Option<String>,
+}
+
+impl Provenance {
+    /// The full answer's provenance, with the usage numbers its headers carried.
+    pub fn full(quota: Option<JsonObject>, credits: Option<JsonObject>) -> Self {
+        Self {
+            mode: Mode::Full,
+            source: Source::Api,
+            reason: None,
+            detail: None,
+            upstream_status: None,
+            quota,
+            credits,
+            unlock: Vec::new(),
+            missing: Vec::new(),
+            data_as_of: None,
+        }
+    }
+}
 
 /// Why the full answer was not given, and in which mode it is said. Built by the fallback
 /// policy from the refusal or failure of the paid call (already worded for this user).
@@ -15,22 +94,8 @@ use crate::api::refusal::Failure;
 pub struct Shortfall {
     /// `Degraded`, `Anonymous` or `Offline` (never `Full`).
     pub mode: Mode,
-    /// Reason code (the API's `cause.reason` verbatim, or one of the client's own), detail,
-    /// upstream status, quota/credit numbers and the ways to unlock.
+    /// Reason, detail, upstream status, quota/credit numbers and the ways to unlock.
     pub why: Failure,
-}
-
-/// The client's own reason codes (the API's are relayed verbatim).
-pub mod reason {
-    pub const NO_API_KEY: &str = "no_api_key";
-    pub const PAYMENT_REQUIRED: &str = "payment_required";
-    pub const RATE_LIMITED: &str = "rate_limited";
-    pub const API_ERROR: &str = "api_error";
-    pub const API_UNREACHABLE: &str = "api_unreachable";
-    pub const INVALID_API_RESPONSE: &str = "invalid_api_response";
-    pub const INSECURE_API_BASE: &str = "insecure_api_base";
-    pub const OFFLINE_MODE: &str = "offline_mode";
-    pub const INVALID_API_KEY: &str = "invalid_api_key";
 }
 
 impl Shortfall {
@@ -38,14 +103,14 @@ impl Shortfall {
     pub fn offline(detail: impl Into<String>) -> Self {
         Self {
             mode: Mode::Offline,
-            why: Failure::new(reason::OFFLINE_MODE, detail, None).with_unlock(vec![Unlock {
-                kind: "disable_offline_mode".into(),
-                how: "unset IBANFORGE_OFFLINE (or drop --offline / \"offline\": true) and set IBANFORGE_API_KEY".into(),
-            }]),
+            why: Failure::new(Reason::OfflineMode, detail, None).with_unlock(vec![Unlock::new(
+                "disable_offline_mode",
+                "unset IBANFORGE_OFFLINE (or drop --offline / \"offline\": true) and set IBANFORGE_API_KEY",
+            )]),
         }
     }
 
-    /// The `provenance` object for an answer the local engine produced.
+    /// The `provenance` object for an answer the local engine (or the free endpoint) produced.
     pub fn provenance(
         &self,
         source: Source,
@@ -86,25 +151,9 @@ impl Shortfall {
     }
 }
 
-/// The full answer's provenance.
-pub fn full() -> Provenance {
-    Provenance {
-        mode: Mode::Full,
-        source: Source::Api,
-        reason: None,
-        detail: None,
-        upstream_status: None,
-        quota: None,
-        credits: None,
-        unlock: Vec::new(),
-        missing: Vec::new(),
-        data_as_of: None,
-    }
-}
-
 /// The label must be one line: upstream text may carry newlines, which would let a
 /// detail push the real first line out of view.
-fn single_line(s: &str) -> String {
+pub fn single_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -120,7 +169,7 @@ mod tests {
                 .starts_with("OFFLINE RESULT — Local check.")
         );
         s.mode = Mode::Degraded;
-        s.why.reason = "monthly_quota_exhausted".into();
+        s.why.reason = Reason::MonthlyQuotaExhausted;
         s.why.detail = "Your free tier is exhausted\nfor 2026-07.".into();
         let l = s.label("Local check.", "X is valid");
         assert!(l.starts_with("DEGRADED RESULT — Local check. Reason: monthly_quota_exhausted — Your free tier is exhausted for 2026-07."), "{l}");

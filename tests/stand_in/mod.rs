@@ -21,7 +21,9 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use ibanforge_mcp::engine::compliance::ComplianceLists;
 use ibanforge_mcp::engine::iban::ValidateOptions;
-use ibanforge_mcp::tools::local::{self, LocalOptions};
+use ibanforge_mcp::tools::answer::Local;
+use ibanforge_mcp::tools::iban_answer::IbanValidation;
+use ibanforge_mcp::tools::{CheckCompliance, LookupBic, LookupChClearing, Tool};
 use serde_json::{Value, json};
 
 /// What a key can do.
@@ -650,7 +652,14 @@ fn lists() -> ComplianceLists {
 /// A full validation as the API gives it: the engine's fields plus what only the API has,
 /// and a field no client knows yet (to prove it is passed through).
 fn full_validation(iban: &str, cost: f64) -> Value {
-    let v = local::validation(iban, &lists(), LocalOptions::default());
+    let l = lists();
+    let v = IbanValidation::local(
+        iban,
+        &Local {
+            lists: &l,
+            validate: ValidateOptions::default(),
+        },
+    );
     let mut out = serde_json::to_value(&v).unwrap();
     if v.valid {
         out["issuer"] = json!({"type": "bank", "name": v.bic.as_ref().and_then(|b| b.bank_name.clone()), "classification": "licensed_bank"});
@@ -668,7 +677,14 @@ fn full_validation(iban: &str, cost: f64) -> Value {
 
 fn full_compliance(iban: &str) -> Value {
     let mut out = full_validation(iban, 0.02);
-    let answer = local::compliance(iban, &lists(), LocalOptions::default());
+    let l = lists();
+    let engine = Local {
+        lists: &l,
+        validate: ValidateOptions::default(),
+    };
+    let args = json!({"iban": iban});
+    let answer =
+        CheckCompliance::local(&CheckCompliance::parse(args.as_object()).unwrap(), &engine);
     let c = serde_json::to_value(&answer.body).unwrap();
     out["compliance"] = c["compliance"].clone();
     out["compliance"]["sanctions"]["bank_screened"] = json!(true);
@@ -689,7 +705,13 @@ fn full_compliance(iban: &str) -> Value {
 }
 
 fn full_bic(bic: &str) -> Value {
-    let a = local::bic(bic);
+    let l = lists();
+    let engine = Local {
+        lists: &l,
+        validate: ValidateOptions::default(),
+    };
+    let args = json!({"bic": bic});
+    let a = LookupBic::local(&LookupBic::parse(args.as_object()).unwrap(), &engine);
     let mut out = serde_json::to_value(&a.body).unwrap();
     out["found"] = json!(a.body.found == Some(true));
     out["city"] = json!(if a.body.found == Some(true) {
@@ -711,7 +733,13 @@ fn full_clearing(iid: &str) -> Value {
     let Some(iid) = ibanforge_mcp::engine::clearing::normalize(iid) else {
         return json!({"error": "invalid_iid_format"});
     };
-    let a = local::ch_clearing(&iid);
+    let l = lists();
+    let engine = Local {
+        lists: &l,
+        validate: ValidateOptions::default(),
+    };
+    let args = json!({"iid": iid});
+    let a = LookupChClearing::local(&LookupChClearing::parse(args.as_object()).unwrap(), &engine);
     let mut out = serde_json::to_value(&a.body).unwrap();
     if a.body.found == Some(true) {
         out["payment_services"] = json!({"sic": true, "rtgs_chf": true, "instant_payments_chf": true, "eurosic": false,

@@ -1,0 +1,36 @@
+//! `ibanforge-mcp check-ibans`: the embedded engine over stdin, one verdict per line on
+//! stdout — for bulk checks and for comparing the engine with other validators.
+
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::config::Settings;
+use crate::engine::iban::{self, ValidateOptions};
+use crate::tools::args::MAX_STRING_CHARS;
+
+/// Prints `IBAN<TAB>valid|invalid<TAB>error<TAB>national` for each line.
+pub fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let options = ValidateOptions {
+        aspirational: settings.aspirational,
+    };
+    let stdin = std::io::stdin().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for line in stdin.lines() {
+        let line = line.context("stdin is not UTF-8 text")?;
+        // Bounded like the tool input: nothing longer is an IBAN.
+        let input: String = line.chars().take(MAX_STRING_CHARS).collect();
+        let check = iban::validate(&input, options);
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}",
+            check.iban,
+            if check.valid() { "valid" } else { "invalid" },
+            check.error.as_ref().map_or("-", |e| e.0.code()),
+            check.national.as_ref().map_or("-", |n| n.status())
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,302 @@
+//! The command line: flags and subcommands, one file each. They print; they do not decide
+//! (what an answer says is the tools' business, what `doctor` concludes too).
+//!
+//! With no subcommand the binary is an MCP server on stdio, and then stdout belongs to the
+//! protocol alone. The subcommands never run beside the server, so they may print their
+//! results to stdout.
+
+mod call;
+mod check_ibans;
+pub mod config_print;
+mod doctor;
+mod schemas;
+
+pub use config_print::{McpClient, client_config};
+pub use schemas::schema_files;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use rmcp::ServiceExt;
+
+use crate::config::{FlagValues, Settings};
+use crate::server::IbanforgeServer;
+use crate::tools::Toolbox;
+use crate::wire;
+
+/// IBAN, BIC and Swiss clearing tools for AI agents, over MCP (stdio).
+///
+/// Run without a subcommand to serve MCP on stdin/stdout (what Claude Desktop, Cursor or
+/// VS Code start). Answers always say in `provenance` and on their first line whether they
+/// are full, degraded, anonymous or offline, and why.
+#[derive(Debug, Parser)]
+#[command(
+    name = "ibanforge-mcp",
+    version,
+    about,
+    long_about,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalFlags,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Settings that override the environment and the config file.
+#[derive(Debug, Args)]
+pub struct GlobalFlags {
+    /// Answer from the local engine only; never call the network [env: IBANFORGE_OFFLINE=1]
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// Also accept the 22 "aspirational" IBAN countries (AO, BF, CI, …) that SWIFT lists but no bank uses yet [env: IBANFORGE_ASPIRATIONAL=1]
+    #[arg(long, global = true)]
+    pub aspirational: bool,
+    /// Base URL of the IBANforge API [env: IBANFORGE_API_BASE] [default: https://api.ibanforge.com]
+    #[arg(long, global = true, value_name = "URL")]
+    pub api_base: Option<String>,
+    /// Deadline for one tool call, in milliseconds (100–120000) [env: IBANFORGE_TIMEOUT_MS] [default: 8000]
+    #[arg(long, global = true, value_name = "MS")]
+    pub timeout_ms: Option<u64>,
+    /// Read settings from this JSON file instead of <config dir>/config.json [env: IBANFORGE_CONFIG]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve MCP on stdin/stdout (the default when no subcommand is given)
+    Serve,
+    /// Call one tool and print the answer an MCP client would get (label line, then JSON)
+    ///
+    /// Exits 0 on an answer (a negative answer such as an invalid IBAN is still an answer),
+    /// 2 when the arguments are refused or the tool does not exist.
+    #[command(
+        after_help = "Examples:\n  ibanforge-mcp call validate_iban '{\"iban\": \"CH93 0076 2011 6238 5295 7\"}'\n  ibanforge-mcp call lookup_ch_clearing '{\"iid\": \"230\"}'"
+    )]
+    Call {
+        /// validate_iban, batch_validate_iban, lookup_bic, lookup_ch_clearing or check_compliance
+        tool: String,
+        /// The tool's arguments as a JSON object
+        #[arg(default_value = "{}")]
+        arguments: String,
+    },
+    /// Check the setup: where each setting came from, whether the API answers, the key's state
+    ///
+    /// Exits 0 when tool calls can get full answers (or offline mode is chosen), 1 when they
+    /// would be degraded, with the reason.
+    Doctor,
+    /// Validate IBANs offline, one per line on stdin: prints `IBAN<TAB>valid|invalid<TAB>error<TAB>national`
+    ///
+    /// The embedded engine only (no key, no network): for bulk checks and for comparing the
+    /// engine with other validators.
+    CheckIbans,
+    /// Client configuration snippets
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Write every tool's input and output JSON Schema into a directory
+    Schemas {
+        /// Directory to write into (created if missing)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the configuration snippet for an MCP client, for this installation
+    ///
+    /// The snippet goes to stdout; where to put it goes to stderr.
+    Print {
+        /// The MCP client to configure
+        client: McpClient,
+    },
+}
+
+impl GlobalFlags {
+    fn values(&self) -> FlagValues {
+        FlagValues {
+            api_base: self.api_base.clone(),
+            timeout_ms: self.timeout_ms,
+            offline: self.offline,
+            aspirational: self.aspirational,
+            config: self.config.clone(),
+        }
+    }
+}
+
+/// Logs go to stderr only; colours only when a person is watching. `IBANFORGE_LOG` is one
+/// level (`off`, `error`, `warn`, `info`, `debug`, `trace`; default `info`): a level filter
+/// rather than `EnvFilter`, whose directive parser (and the regex engine behind it) cost
+/// start-up time and binary size for no use here.
+fn init_logging() {
+    let level = std::env::var("IBANFORGE_LOG")
+        .ok()
+        .and_then(|v| {
+            v.trim()
+                .parse::<tracing_subscriber::filter::LevelFilter>()
+                .ok()
+        })
+        .unwrap_or(tracing_subscriber::filter::LevelFilter::INFO);
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .with_max_level(level)
+        .try_init();
+}
+
+fn load_settings(flags: &GlobalFlags) -> Settings {
+    let (settings, warnings) = Settings::load(&flags.values(), &|k| std::env::var(k).ok());
+    for w in warnings {
+        tracing::warn!("{w}");
+    }
+    settings
+}
+
+/// Entry point for `main`.
+pub fn run(cli: Cli) -> ExitCode {
+    init_logging();
+    let settings = load_settings(&cli.global);
+    // One thread is plenty: the engine answers in microseconds and network waits are async.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!("cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command {
+        None | Some(Command::Serve) => runtime
+            .block_on(serve(settings))
+            .map(|()| ExitCode::SUCCESS),
+        Some(Command::Call { tool, arguments }) => {
+            Ok(runtime.block_on(call::run(settings, &tool, &arguments)))
+        }
+        Some(Command::Schemas { out }) => schemas::write(&out).map(|()| ExitCode::SUCCESS),
+        Some(Command::Doctor) => Ok(runtime.block_on(doctor::run(settings))),
+        Some(Command::CheckIbans) => check_ibans::run(&settings),
+        Some(Command::Config {
+            action: ConfigAction::Print { client },
+        }) => {
+            config_print::run(client);
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    // Never wait on a blocked stdin read at exit (the blocking fallback off Linux).
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::FAILURE
+    })
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let settings = Arc::new(settings);
+    let toolbox = Toolbox::new(settings.clone());
+    if toolbox.key_withheld() {
+        tracing::warn!(
+            "IBANFORGE_API_BASE {} is plain http to a non-loopback host: the API key will not be sent, and every answer will be degraded (insecure_api_base)",
+            settings.api_base
+        );
+    }
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        key = if settings.api_key.is_some() {
+            "configured"
+        } else {
+            "none"
+        },
+        offline = settings.offline,
+        "ibanforge-mcp serving MCP on stdio"
+    );
+    let server = IbanforgeServer::new(toolbox.clone());
+    // `stdio_pipes` rather than `stdio`: a blocking stdin read cannot be cancelled, which
+    // made shutdown hang (rust-sdk issue #220). The guard answers malformed lines itself.
+    let (stdin, stdout) = rmcp::transport::stdio_pipes();
+    let guarded = wire::guard(stdin, stdout);
+    let input_closed = guarded.input_closed.clone();
+    let output_done = guarded.output_done;
+    let service = match server.serve(guarded.transport).await {
+        Ok(service) => service,
+        // The client went away before saying anything (a registry probe, a cancelled
+        // launch): nothing to answer, nothing went wrong.
+        Err(rmcp::service::ServerInitializeError::ConnectionClosed(_)) => {
+            tracing::debug!("stdin closed before initialization");
+            let _ = tokio::time::timeout(OUTPUT_FLUSH, output_done).await;
+            return Ok(());
+        }
+        Err(e) => return Err(e).context("MCP session did not start"),
+    };
+    let cancel = service.cancellation_token();
+    let waiting = service.waiting();
+    tokio::pin!(waiting);
+    tokio::select! {
+        result = &mut waiting => {
+            result.context("MCP session ended with an error")?;
+        }
+        signal = shutdown_signal() => {
+            tracing::info!(signal, "shutting down");
+            cancel.cancel();
+            let _ = tokio::time::timeout(OUTPUT_FLUSH, &mut waiting).await;
+        }
+        () = async { input_closed.notified().await; tokio::time::sleep(EOF_GRACE).await } => {
+            // The client closed stdin and will read nothing more after it exits: answers
+            // that are not ready by now are dropped, with their HTTP requests.
+            tracing::info!("stdin closed; in-flight calls still running after {} ms are dropped", EOF_GRACE.as_millis());
+            cancel.cancel();
+            let _ = tokio::time::timeout(OUTPUT_FLUSH, &mut waiting).await;
+        }
+    }
+    let _ = tokio::time::timeout(OUTPUT_FLUSH, output_done).await;
+    Ok(())
+}
+
+/// How long in-flight calls may still finish after stdin closes (the whole exit stays
+/// under a second).
+const EOF_GRACE: std::time::Duration = std::time::Duration::from_millis(600);
+/// How long to wait for the last answers to reach stdout.
+const OUTPUT_FLUSH: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// SIGTERM, SIGINT or SIGHUP (Ctrl-C on Windows): the ways a client or a launcher stops us.
+async fn shutdown_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::hangup()),
+        ) else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+            _ = hup.recv() => "SIGHUP",
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
+}
+
+/// Print a subcommand's result on stdout. A closed stdout (`| head`) ends the output
+/// quietly instead of panicking the way `println!` does.
+fn print_stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
+}

@@ -1,0 +1,232 @@
+//! `batch_validate_iban`: 1–100 IBANs in one call, answered in input order.
+//!
+//! One request for the whole batch (`POST /v1/iban/batch`), never one per IBAN; identical
+//! IBANs (after normalisation) are sent once, since each costs a unit of quota, and the
+//! API's answers are mapped back onto every input position.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::ToolName;
+use super::answer::{Extra, Local, LocalAnswer};
+use super::args::{Arguments, IbanInput, InputError, MAX_BATCH, bounded_array, field};
+use super::iban_answer::{IbanValidation, LOCAL_COVERS};
+use super::policy::Tool;
+use crate::api::{Failure, PaidRequest, Reason};
+use crate::engine::data;
+
+/// The `batch_validate_iban` tool.
+pub struct BatchValidateIban;
+
+/// Arguments of `batch_validate_iban`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct BatchArgs {
+    /// 1 to 100 IBANs, each in any spacing or case. Results come back in the same order.
+    #[schemars(length(min = 1, max = 100), inner(length(min = 1, max = 256)))]
+    pub ibans: Vec<String>,
+}
+
+/// A checked batch: every input, and which unique IBAN each one is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchInput {
+    /// In input order.
+    pub ibans: Vec<IbanInput>,
+    /// Compact IBANs, each once, in order of first appearance: what the API is sent.
+    pub unique: Vec<String>,
+    /// For each input, its index in `unique`.
+    pub positions: Vec<usize>,
+}
+
+impl BatchInput {
+    pub fn new(ibans: Vec<IbanInput>) -> Self {
+        let mut unique: Vec<String> = Vec::new();
+        let positions = ibans
+            .iter()
+            .map(|i| match unique.iter().position(|u| *u == i.compact) {
+                Some(p) => p,
+                None => {
+                    unique.push(i.compact.clone());
+                    unique.len() - 1
+                }
+            })
+            .collect();
+        Self {
+            ibans,
+            unique,
+            positions,
+        }
+    }
+}
+
+/// The answer of `batch_validate_iban`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BatchValidation {
+    /// One result per input, in input order.
+    pub results: Vec<IbanValidation>,
+    pub count: usize,
+    pub valid_count: usize,
+    #[serde(default)]
+    pub cost_usdc: Option<f64>,
+    #[serde(default)]
+    pub processing_ms: Option<f64>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Tool for BatchValidateIban {
+    const NAME: ToolName = ToolName::BatchValidateIban;
+    const TITLE: &'static str = "Batch Validate IBANs";
+    const DESCRIPTION: &'static str = "Validate 1–100 IBANs in one call, results in input order.\n\
+        Use for lists (payroll, supplier files); for one IBAN use validate_iban. \
+        Costs $0.002 per IBAN, all-or-nothing against a free key's quota; duplicates count once. \
+        A refused batch is answered locally in one pass and labelled degraded: no issuer or risk data per IBAN.";
+    type Args = BatchArgs;
+    type Input = BatchInput;
+    type Body = BatchValidation;
+
+    fn parse(arguments: Option<&Arguments>) -> Result<BatchInput, InputError> {
+        let v = field(
+            arguments,
+            "ibans",
+            "[\"CH93 0076 2011 6238 5295 7\", \"DE89 3704 0044 0532 0130 00\"]",
+        )?;
+        let items = bounded_array(v, "ibans", MAX_BATCH, "IBAN strings")?;
+        let ibans = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| IbanInput::parse(item, &format!("ibans[{i}]")))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(BatchInput::new(ibans))
+    }
+
+    fn log_input(input: &BatchInput) -> String {
+        format!("{} IBANs", input.ibans.len())
+    }
+
+    fn request(input: &BatchInput) -> PaidRequest {
+        PaidRequest::Batch {
+            ibans: input.unique.clone(),
+        }
+    }
+
+    /// The API answers each unique IBAN once; every input position gets its answer back.
+    fn finish_full(input: &BatchInput, mut b: BatchValidation) -> Result<BatchValidation, Failure> {
+        let expected = input.unique.len();
+        if b.results.len() != expected {
+            return Err(Failure::new(
+                Reason::InvalidApiResponse,
+                format!(
+                    "The API returned {} batch results for {expected} IBANs.",
+                    b.results.len()
+                ),
+                Some(200),
+            ));
+        }
+        b.results = input
+            .positions
+            .iter()
+            .map(|&i| b.results[i].clone())
+            .collect();
+        b.count = b.results.len();
+        b.valid_count = b.results.iter().filter(|r| r.valid).count();
+        Ok(b)
+    }
+
+    fn local(input: &BatchInput, engine: &Local) -> LocalAnswer<BatchValidation> {
+        let results: Vec<IbanValidation> = input
+            .ibans
+            .iter()
+            .map(|i| IbanValidation::local(&i.text, engine))
+            .collect();
+        let valid_count = results.iter().filter(|r| r.valid).count();
+        let mut missing: Vec<String> = Vec::new();
+        for r in &results {
+            for m in r.missing() {
+                let m = format!("results[].{m}");
+                if !missing.contains(&m) {
+                    missing.push(m);
+                }
+            }
+        }
+        LocalAnswer {
+            covers: LOCAL_COVERS.into(),
+            missing,
+            data_as_of: Some(data::BANK_DIRECTORY_AS_OF.into()),
+            body: BatchValidation {
+                count: results.len(),
+                valid_count,
+                results,
+                cost_usdc: None,
+                processing_ms: None,
+                extra: Extra::new(),
+            },
+        }
+    }
+
+    fn summary(b: &BatchValidation) -> String {
+        format!("{} of {} IBANs are valid", b.valid_count, b.count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn args(v: serde_json::Value) -> Arguments {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn duplicates_are_sent_once_and_mapped_back() {
+        let input = BatchValidateIban::parse(Some(&args(json!({"ibans": [
+            "CH93 0076 2011 6238 5295 7", "DE89370400440532013000", "ch9300762011623852957"
+        ]}))))
+        .unwrap();
+        assert_eq!(input.unique.len(), 2);
+        assert_eq!(input.positions, [0, 1, 0]);
+        let row = |iban: &str, valid| IbanValidation {
+            valid,
+            ..serde_json::from_value(json!({"iban": iban, "formatted": null, "valid": valid,
+                "country": null, "check_digits": null, "bban": null}))
+            .unwrap()
+        };
+        let full = BatchValidation {
+            results: vec![
+                row("CH9300762011623852957", true),
+                row("DE89370400440532013000", false),
+            ],
+            count: 2,
+            valid_count: 1,
+            cost_usdc: None,
+            processing_ms: None,
+            extra: Extra::new(),
+        };
+        let b = BatchValidateIban::finish_full(&input, full.clone()).unwrap();
+        assert_eq!((b.count, b.valid_count), (3, 2));
+        assert_eq!(b.results[2].iban, "CH9300762011623852957");
+        let short = BatchValidation {
+            results: vec![full.results[0].clone()],
+            ..full
+        };
+        let f = BatchValidateIban::finish_full(&input, short).unwrap_err();
+        assert_eq!(f.reason, Reason::InvalidApiResponse);
+    }
+
+    #[test]
+    fn refusals_name_the_bounds() {
+        let e = BatchValidateIban::parse(Some(&args(json!({"ibans": []})))).unwrap_err();
+        assert!(e.0.contains("1 to 100"), "{e}");
+        let e =
+            BatchValidateIban::parse(Some(&args(json!({"ibans": ["CH93", null]})))).unwrap_err();
+        assert!(
+            e.0.contains("`ibans[1]` must be a string (got null)"),
+            "{e}"
+        );
+        let e = BatchValidateIban::parse(Some(&args(json!({"ibans": "CH93"})))).unwrap_err();
+        assert!(
+            e.0.contains("must be an array of 1–100 IBAN strings (got a string)"),
+            "{e}"
+        );
+    }
+}

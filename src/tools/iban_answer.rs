@@ -1,0 +1,386 @@
+//! The answer about one IBAN, shared by three tools: `validate_iban` answers with it,
+//! `batch_validate_iban` answers with one per input, and `check_compliance` extends it.
+//!
+//! Its shape follows the hosted API's `POST /v1/iban/validate`; its local builder fills in
+//! what the offline engine knows (structure, checksum, national check digits, the bank
+//! directory, SEPA scope by country) and leaves the rest `null`, listed in `missing`.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::answer::{Country, Extra, Local, extra};
+use crate::engine::national::NationalCheck;
+use crate::engine::{banks, clearing, data, iban};
+
+/// What a local IBAN answer covers (the label says it first).
+pub const LOCAL_COVERS: &str = "Local check only: structure, length and mod-97 checksum per the IBAN registry, bank directory and SEPA scope by country; no issuer, risk or live bank data.";
+
+/// What an answer from the free format endpoint covers.
+pub const FREE_COVERS: &str = "Format check only, by the API's free endpoint (mod-97, length, BBAN structure); no bank, SEPA, issuer, risk or clearing data.";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Bban {
+    pub bank_code: Option<String>,
+    #[serde(default)]
+    pub branch_code: Option<String>,
+    pub account_number: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The bank behind an IBAN.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BankBic {
+    pub code: Option<String>,
+    pub bank_name: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    /// Which register the data comes from.
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub as_of: Option<String>,
+    #[serde(default)]
+    pub lei: Option<String>,
+    #[serde(default)]
+    pub lei_status: Option<String>,
+    #[serde(default)]
+    pub address: Option<Extra>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Sepa {
+    /// Whether the country is in the SEPA schemes' geographical scope.
+    pub member: Option<bool>,
+    #[serde(default)]
+    pub schemes: Option<Vec<String>>,
+    #[serde(default)]
+    pub vop_required: Option<bool>,
+    #[serde(default)]
+    pub vop_participant: Option<bool>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BankCodeCheck {
+    pub value: Option<String>,
+    /// verified | not_in_register | unknown | no_register | unavailable
+    pub status: String,
+    #[serde(default, rename = "match")]
+    pub matches: Option<Value>,
+    #[serde(default)]
+    pub register: Option<String>,
+    /// True only for a country's official register.
+    #[serde(default)]
+    pub authoritative: Option<bool>,
+    #[serde(default)]
+    pub institution: Option<String>,
+    #[serde(default)]
+    pub as_of: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Swiss/Liechtenstein clearing data attached to a CH/LI IBAN.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct IbanClearing {
+    pub iid: Option<String>,
+    pub name: Option<String>,
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub town: Option<String>,
+    #[serde(default)]
+    pub sic: Option<bool>,
+    #[serde(default)]
+    pub instant_payments_chf: Option<bool>,
+    #[serde(default)]
+    pub eurosic: Option<bool>,
+    #[serde(default)]
+    pub qr_iid: Option<bool>,
+    #[serde(default)]
+    pub qr_iid_source: Option<String>,
+    #[serde(default)]
+    pub qr_iids: Option<Vec<String>>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The answer of `validate_iban` (also each item of a batch, and the base of a
+/// compliance check).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct IbanValidation {
+    /// The IBAN in compact form.
+    pub iban: String,
+    /// The IBAN in groups of four.
+    pub formatted: Option<String>,
+    pub valid: bool,
+    pub country: Option<Country>,
+    pub check_digits: Option<String>,
+    pub bban: Option<Bban>,
+    #[serde(default)]
+    pub bic: Option<BankBic>,
+    /// Who issued the account (bank, digital bank, EMI, payment institution).
+    #[serde(default)]
+    pub issuer: Option<Extra>,
+    #[serde(default)]
+    pub sepa: Option<Sepa>,
+    #[serde(default)]
+    pub risk_indicators: Option<Extra>,
+    #[serde(default)]
+    pub bank_code_check: Option<BankCodeCheck>,
+    #[serde(default)]
+    pub clearing: Option<IbanClearing>,
+    #[serde(default)]
+    pub next_steps: Option<Vec<Extra>>,
+    #[serde(default)]
+    pub cost_usdc: Option<f64>,
+    #[serde(default)]
+    pub processing_ms: Option<f64>,
+    /// invalid_format | unsupported_country | wrong_length | checksum_failed |
+    /// invalid_check_digits | invalid_bban_structure (the API's codes), or
+    /// national_check_failed (local engine only)
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub error_detail: Option<String>,
+    /// The BBAN's national check digits, as the local engine checked them (absent from the
+    /// hosted API's answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national_check: Option<NationalCheckInfo>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The national check-digit rule applied to the BBAN.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct NationalCheckInfo {
+    /// passed | failed | not_checkable
+    pub status: String,
+    /// The national rule applied (e.g. "French RIB key (clé RIB)", "Bundesbank method 63").
+    pub rule: Option<String>,
+    /// Why the rule could not be applied, when it could not.
+    pub detail: Option<String>,
+    /// For German IBANs: the date of the Bundesbank directory that named the method.
+    pub as_of: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl IbanValidation {
+    /// Top-level fields of a full answer that this one lacks. A full answer carries
+    /// `clearing` only for Swiss and Liechtenstein IBANs.
+    pub fn missing(&self) -> Vec<String> {
+        let fields: [(&str, bool); 6] = [
+            ("bic", self.bic.is_some()),
+            ("issuer", self.issuer.is_some()),
+            ("sepa", self.sepa.is_some()),
+            ("risk_indicators", self.risk_indicators.is_some()),
+            ("bank_code_check", self.bank_code_check.is_some()),
+            ("next_steps", self.next_steps.is_some()),
+        ];
+        let mut missing: Vec<String> = fields
+            .iter()
+            .filter(|(_, present)| !present)
+            .map(|(name, _)| name.to_string())
+            .collect();
+        let ch_li = self
+            .country
+            .as_ref()
+            .is_some_and(|c| c.code == "CH" || c.code == "LI");
+        if ch_li && self.clearing.is_none() {
+            missing.push("clearing".into());
+        }
+        missing
+    }
+
+    /// Whether the country is one the local registry does not know: then (and only then)
+    /// the API's free format endpoint knows more than the engine.
+    pub fn country_unknown_locally(&self) -> bool {
+        self.error.as_deref() == Some("unsupported_country")
+    }
+
+    /// One line about the result (local or full).
+    pub fn summary(&self) -> String {
+        let shown = self.formatted.as_deref().unwrap_or(&self.iban);
+        if !self.valid {
+            return format!(
+                "{shown} is NOT valid: {} — {}",
+                self.error.as_deref().unwrap_or("invalid"),
+                self.error_detail.as_deref().unwrap_or("")
+            );
+        }
+        let bank = match (&self.bic, &self.bank_code_check) {
+            (Some(b), _) => format!(
+                " — {}{}",
+                b.bank_name.as_deref().unwrap_or("bank"),
+                b.code
+                    .as_deref()
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default()
+            ),
+            (None, Some(c)) if c.status == "not_in_register" => {
+                format!(
+                    " — bank code {} is not in the register",
+                    c.value.as_deref().unwrap_or("?")
+                )
+            }
+            _ => String::new(),
+        };
+        format!("{shown} is valid{bank}")
+    }
+
+    /// Validate one IBAN with everything the engine knows offline.
+    pub fn local(input: &str, engine: &Local) -> Self {
+        let lists = engine.lists;
+        let check = iban::validate(input, engine.validate);
+        let valid = check.valid();
+        let parts = check.bban.clone();
+        let mut out = IbanValidation {
+            iban: check.iban.clone(),
+            formatted: Some(check.formatted()),
+            valid,
+            country: check.spec.map(|s| Country {
+                code: s.code.to_string(),
+                name: Some(s.name.to_string()),
+                extra: Extra::new(),
+            }),
+            check_digits: check.check_digits.clone(),
+            bban: parts.as_ref().map(|p| Bban {
+                bank_code: p.bank_code.clone(),
+                branch_code: p.branch_code.clone(),
+                account_number: p.account_number.clone(),
+                extra: extra(json!({
+                    "bban": p.bban,
+                    "national_check_digits": p.national_check_digits,
+                })),
+            }),
+            bic: None,
+            issuer: None,
+            sepa: None,
+            risk_indicators: None,
+            bank_code_check: None,
+            clearing: None,
+            next_steps: None,
+            cost_usdc: None,
+            processing_ms: None,
+            error: check.error.as_ref().map(|e| e.0.code().to_string()),
+            error_detail: check.error.as_ref().map(|e| e.1.clone()),
+            national_check: check.national.as_ref().map(|n| NationalCheckInfo {
+                status: n.status().into(),
+                rule: match n {
+                    NationalCheck::Passed { rule } | NationalCheck::Failed { rule } => {
+                        Some((*rule).to_string())
+                    }
+                    NationalCheck::NotCheckable { .. } => None,
+                },
+                detail: match n {
+                    NationalCheck::NotCheckable { why } => Some(why.clone()),
+                    _ => None,
+                },
+                as_of: (check.spec.is_some_and(|s| s.code == "DE")
+                    && !matches!(n, NationalCheck::NotCheckable { .. }))
+                .then(|| data::BANK_DIRECTORY_AS_OF.to_string()),
+                extra: Extra::new(),
+            }),
+            extra: Extra::new(),
+        };
+        let (Some(spec), Some(parts), true) = (check.spec, parts, valid) else {
+            return out;
+        };
+        let code = spec.code;
+        out.sepa = Some(Sepa {
+            member: Some(lists.sepa_member(code)),
+            schemes: Some(if lists.sepa_member(code) {
+                let mut s = vec!["SCT".to_string(), "SDD".to_string()];
+                if lists.instant_and_vop_required(code) {
+                    s.push("SCT_INST".into());
+                }
+                s
+            } else {
+                Vec::new()
+            }),
+            vop_required: Some(lists.instant_and_vop_required(code)),
+            vop_participant: None,
+            extra: extra(json!({
+                "scope": "country",
+                "as_of": lists.sepa_scope.as_of,
+                "source": lists.sepa_scope.source,
+            })),
+        });
+        let key = banks::directory_key(spec, &parts);
+        let register = banks::register(code);
+        let bank = key.as_deref().and_then(|k| banks::by_code(code, k));
+        out.bank_code_check = Some(match (register, bank) {
+            (None, _) => BankCodeCheck {
+                value: key.clone(),
+                status: "no_register".into(),
+                matches: None,
+                register: None,
+                authoritative: Some(false),
+                institution: None,
+                as_of: None,
+                extra: Extra::new(),
+            },
+            (Some(reg), found) => BankCodeCheck {
+                value: key.clone(),
+                status: if found.is_some() {
+                    "verified"
+                } else {
+                    "not_in_register"
+                }
+                .into(),
+                matches: Some(Value::Bool(found.is_some())),
+                register: Some(format!("{} ({})", data::BANK_DIRECTORY_SOURCE, reg.files)),
+                authoritative: Some(reg.authoritative),
+                institution: found.map(|b| b.name.to_string()),
+                as_of: Some(data::BANK_DIRECTORY_AS_OF.into()),
+                extra: Extra::new(),
+            },
+        });
+        if let Some(b) = bank {
+            out.bic = Some(BankBic {
+                code: b.bic.map(str::to_string),
+                bank_name: Some(b.name.to_string()),
+                city: None,
+                source: Some(data::BANK_DIRECTORY_SOURCE.into()),
+                as_of: Some(data::BANK_DIRECTORY_AS_OF.into()),
+                lei: None,
+                lei_status: None,
+                address: None,
+                extra: Extra::new(),
+            });
+        }
+        if code == "CH" || code == "LI" {
+            out.clearing = parts
+                .bank_code
+                .as_deref()
+                .and_then(clearing::lookup)
+                .map(|e| IbanClearing {
+                    iid: Some(e.iid.to_string()),
+                    name: Some(e.name.to_string()),
+                    kind: None,
+                    town: None,
+                    sic: None,
+                    instant_payments_chf: None,
+                    eurosic: None,
+                    qr_iid: Some(e.is_qr_iid()),
+                    qr_iid_source: Some(data::CH_IIDS_SOURCE.into()),
+                    qr_iids: Some(
+                        clearing::qr_iids_of(e.headquarters_iid)
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect(),
+                    ),
+                    extra: extra(
+                        json!({ "headquarters_iid": e.headquarters_iid, "as_of": data::BANK_DIRECTORY_AS_OF }),
+                    ),
+                });
+        }
+        out
+    }
+}

@@ -1,0 +1,258 @@
+//! `lookup_bic`: the institution behind a BIC/SWIFT code.
+//!
+//! Asks `GET /v1/bic/{BIC}`; offline it answers with the ISO 9362 structure and what the
+//! embedded bank directory knows. Absence from an embedded directory proves nothing, so a
+//! local answer's `found` is `true` or `null` (unknown), never `false`.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::ToolName;
+use super::answer::{Country, Extra, Local, LocalAnswer, extra};
+use super::args::{Arguments, InputError, bounded_string, field};
+use super::policy::Tool;
+use crate::api::PaidRequest;
+use crate::engine::{banks, bic, data};
+
+/// The `lookup_bic` tool.
+pub struct LookupBic;
+
+/// Arguments of `lookup_bic`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct BicArgs {
+    /// A BIC/SWIFT code of 8 or 11 letters and digits, e.g. "UBSWCHZH80A" or "DEUTDEFF".
+    #[schemars(regex(pattern = r"^\s*[A-Za-z0-9]{8}([A-Za-z0-9]{3})?\s*$"))]
+    pub bic: String,
+}
+
+/// A BIC of 8 or 11 ASCII letters and digits, upper-cased once here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BicInput(String);
+
+impl BicInput {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+const BIC_ACCEPTED: &str =
+    "a BIC of 8 or 11 letters and digits, e.g. \"UBSWCHZH80A\" or \"DEUTDEFF\"";
+
+/// The answer of `lookup_bic`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BicLookup {
+    pub bic: String,
+    pub bic8: Option<String>,
+    pub bic11: Option<String>,
+    /// `true`: the directory knows it; `false`: the API says it does not exist;
+    /// `null`: unknown (a local answer never says `false`).
+    pub found: Option<bool>,
+    pub valid_format: bool,
+    #[serde(default)]
+    pub institution: Option<String>,
+    #[serde(default)]
+    pub country: Option<Country>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub address: Option<Extra>,
+    #[serde(default)]
+    pub address_available: Option<bool>,
+    #[serde(default)]
+    pub branch_code: Option<String>,
+    #[serde(default)]
+    pub branch_info: Option<String>,
+    #[serde(default)]
+    pub lei: Option<String>,
+    #[serde(default)]
+    pub lei_status: Option<String>,
+    #[serde(default)]
+    pub is_test_bic: Option<bool>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub cost_usdc: Option<f64>,
+    #[serde(default)]
+    pub processing_ms: Option<f64>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Tool for LookupBic {
+    const NAME: ToolName = ToolName::LookupBic;
+    const TITLE: &'static str = "Look up BIC/SWIFT";
+    const DESCRIPTION: &'static str = "Look up a BIC/SWIFT code: institution, country, branch, LEI.\n\
+        Use to identify the bank behind a BIC or check a BIC's format; not for IBANs (use validate_iban). \
+        Costs $0.003. A local answer checks ISO 9362 structure and the embedded directory only: \
+        `found` is null when unknown there, and address/LEI are missing.";
+    type Args = BicArgs;
+    type Input = BicInput;
+    type Body = BicLookup;
+
+    fn parse(arguments: Option<&Arguments>) -> Result<BicInput, InputError> {
+        let v = field(arguments, "bic", "\"UBSWCHZH80A\"")?;
+        let s = bounded_string(v, "bic", BIC_ACCEPTED)?;
+        let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        if !(compact.len() == 8 || compact.len() == 11)
+            || !compact.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return Err(InputError(format!(
+                "`bic` \"{}\" is not a BIC; accepted: {BIC_ACCEPTED}",
+                s.escape_default()
+            )));
+        }
+        Ok(BicInput(compact.to_ascii_uppercase()))
+    }
+
+    fn log_input(input: &BicInput) -> String {
+        input.0.clone()
+    }
+
+    fn request(input: &BicInput) -> PaidRequest {
+        PaidRequest::Bic {
+            bic: input.0.clone(),
+        }
+    }
+
+    fn local(input: &BicInput, _engine: &Local) -> LocalAnswer<BicLookup> {
+        let parts = bic::parse(input.as_str());
+        let (rows, entry) = if parts.valid_format {
+            let mut bic11 = parts.bic11.clone();
+            if banks::by_bic(&bic11).is_empty() && parts.branch_code != "XXX" {
+                // A branch BIC the directory lacks still names a known institution.
+                bic11 = format!("{}XXX", parts.bic8);
+            }
+            (banks::by_bic(&bic11), banks::institution_for_bic(&bic11))
+        } else {
+            (Vec::new(), None)
+        };
+        let bank_codes: Vec<String> = rows
+            .iter()
+            .filter(|r| !r.bank_code.is_empty())
+            .map(|r| format!("{}:{}", r.country, r.bank_code))
+            .collect();
+        let body = BicLookup {
+            bic: parts.bic.clone(),
+            bic8: Some(parts.bic8.clone()),
+            bic11: Some(parts.bic11.clone()),
+            // Absence from an embedded directory proves nothing: unknown, never `false`.
+            found: entry.map(|_| true),
+            valid_format: parts.valid_format,
+            institution: entry.map(|e| e.name.to_string()),
+            country: parts.country_name.map(|_| Country::of(&parts.country_code)),
+            city: None,
+            address: None,
+            address_available: None,
+            branch_code: Some(parts.branch_code.clone()),
+            branch_info: (parts.branch_code == "XXX").then(|| "primary office".to_string()),
+            lei: None,
+            lei_status: None,
+            is_test_bic: Some(parts.is_test_bic),
+            source: entry.map(|_| {
+                format!(
+                    "{} (as of {})",
+                    data::BANK_DIRECTORY_SOURCE,
+                    data::BANK_DIRECTORY_AS_OF
+                )
+            }),
+            note: parts.format_problem.clone().or_else(|| {
+                entry.is_none().then(|| {
+                    "not in the embedded bank directory; only the full lookup can say whether it exists".to_string()
+                })
+            }),
+            cost_usdc: None,
+            processing_ms: None,
+            extra: extra(json!({
+                "party_prefix": parts.party_prefix,
+                "location_code": parts.location_code,
+                // Bounded: a large bank's BIC is listed under hundreds of branch codes.
+                "bank_codes_total": bank_codes.len(),
+                "bank_codes": bank_codes.iter().take(20).collect::<Vec<_>>(),
+            })),
+        };
+        let mut missing = vec![
+            "city".to_string(),
+            "address".into(),
+            "lei".into(),
+            "lei_status".into(),
+        ];
+        if body.institution.is_none() {
+            missing.insert(0, "institution".into());
+        }
+        LocalAnswer {
+            body,
+            covers: "Local lookup only: ISO 9362 structure and the embedded bank directory; no address, LEI or live SWIFT data.".into(),
+            missing,
+            data_as_of: Some(data::BANK_DIRECTORY_AS_OF.into()),
+        }
+    }
+
+    fn summary(b: &BicLookup) -> String {
+        let shown = b.bic11.as_deref().unwrap_or(&b.bic);
+        if !b.valid_format {
+            return format!(
+                "{} is not a well-formed BIC{}",
+                b.bic,
+                b.note
+                    .as_deref()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default()
+            );
+        }
+        let country = b
+            .country
+            .as_ref()
+            .map(|c| format!(" ({})", c.code))
+            .unwrap_or_default();
+        match (b.found, &b.institution) {
+            (Some(true), Some(name)) => format!("{shown} is {name}{country}"),
+            (Some(true), None) => format!("{shown} exists{country}"),
+            (Some(false), _) => format!(
+                "{shown} was not found{}",
+                b.note
+                    .as_deref()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default()
+            ),
+            (None, _) => format!(
+                "{shown} is well-formed but not in the embedded directory (unknown, not necessarily wrong)"
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::compliance::ComplianceLists;
+    use serde_json::json;
+
+    fn parse(v: serde_json::Value) -> Result<BicInput, InputError> {
+        LookupBic::parse(Some(v.as_object().unwrap()))
+    }
+
+    #[test]
+    fn a_bic_is_upper_cased_once_and_bad_ones_say_what_is_accepted() {
+        assert_eq!(
+            parse(json!({"bic": " ubswchzh80a "})).unwrap().as_str(),
+            "UBSWCHZH80A"
+        );
+        let e = parse(json!({"bic": "UBSWCH"})).unwrap_err();
+        assert!(e.0.contains("8 or 11"), "{e}");
+    }
+
+    #[test]
+    fn unknown_locally_is_null_never_false() {
+        let lists = ComplianceLists::embedded();
+        let engine = Local {
+            lists: &lists,
+            validate: Default::default(),
+        };
+        let a = LookupBic::local(&parse(json!({"bic": "ZZZZCHZZ"})).unwrap(), &engine);
+        assert_eq!(a.body.found, None);
+        assert_eq!(a.missing[0], "institution");
+    }
+}

@@ -202,6 +202,7 @@ fn call_subcommand_prints_the_label_and_json_and_uses_exit_codes() {
         .env("IBANFORGE_OFFLINE", "1")
         .args([
             "call",
+            "--json",
             "validate_iban",
             r#"{"iban": "CH10 0023 0000 0000 1234 5"}"#,
         ])

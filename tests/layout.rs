@@ -81,7 +81,11 @@ fn dependencies_point_one_way() {
         for (n, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
             for named in rooms_named(code) {
-                let named = if named == "wire" { "server".to_string() } else { named };
+                let named = if named == "wire" {
+                    "server".to_string()
+                } else {
+                    named
+                };
                 checked += 1;
                 let known = ALLOWED.iter().any(|(r, _)| *r == named);
                 if known && named != room && !allowed.contains(&named.as_str()) {
@@ -94,13 +98,23 @@ fn dependencies_point_one_way() {
             }
         }
     }
-    assert!(checked > 20, "the scan found only {checked} crate paths: is it reading src/?");
-    assert!(wrong.is_empty(), "dependencies against the direction:\n{}", wrong.join("\n"));
+    assert!(
+        checked > 20,
+        "the scan found only {checked} crate paths: is it reading src/?"
+    );
+    assert!(
+        wrong.is_empty(),
+        "dependencies against the direction:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
 fn the_scan_sees_braced_and_inline_paths() {
-    assert_eq!(rooms_named("use crate::{api, engine::iban};"), ["api", "engine"]);
+    assert_eq!(
+        rooms_named("use crate::{api, engine::iban};"),
+        ["api", "engine"]
+    );
     assert_eq!(
         rooms_named("let x = crate::tools::args::MAX; crate::config::read(p)"),
         ["tools", "config"]

@@ -1,16 +1,26 @@
 //! The argument checks of every tool, on arbitrary JSON.
 #![no_main]
-use ibanforge_mcp::tools::args;
+use ibanforge_mcp::tools::args::{MAX_BATCH, MAX_STRING_CHARS};
+use ibanforge_mcp::tools::{
+    BatchValidateIban, CheckCompliance, LookupBic, LookupChClearing, Tool, ValidateIban,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(data) else { return };
-    if let Ok(iban) = args::parse_iban(Some(&map)) {
-        assert!(iban.chars().count() <= args::MAX_STRING_CHARS);
+    if let Ok(iban) = ValidateIban::parse(Some(&map)) {
+        assert!(iban.text.chars().count() <= MAX_STRING_CHARS);
     }
-    if let Ok(ibans) = args::parse_batch(Some(&map)) {
-        assert!((1..=args::MAX_BATCH).contains(&ibans.len()));
+    let _ = CheckCompliance::parse(Some(&map));
+    if let Ok(batch) = BatchValidateIban::parse(Some(&map)) {
+        assert!((1..=MAX_BATCH).contains(&batch.ibans.len()));
+        assert_eq!(batch.positions.len(), batch.ibans.len());
+        assert!(batch.positions.iter().all(|&p| p < batch.unique.len()));
     }
-    let _ = args::parse_bic(Some(&map));
-    let _ = args::parse_iid(Some(&map));
+    if let Ok(bic) = LookupBic::parse(Some(&map)) {
+        assert!(matches!(bic.as_str().len(), 8 | 11));
+    }
+    if let Ok(iid) = LookupChClearing::parse(Some(&map)) {
+        assert_eq!(iid.as_str().len(), 5);
+    }
 });

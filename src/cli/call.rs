@@ -10,7 +10,8 @@ use crate::tools::{CallContext, Outcome, Toolbox};
 
 /// Exit 0 on an answer (a negative answer such as an invalid IBAN is still an answer),
 /// 2 when the arguments are refused or the tool does not exist.
-pub async fn run(settings: Settings, tool: &str, arguments: &str) -> ExitCode {
+/// With `json`, the label line and then `structuredContent` (one line) for scripts.
+pub async fn run(settings: Settings, tool: &str, arguments: &str, json: bool) -> ExitCode {
     let args: serde_json::Value = match serde_json::from_str(arguments) {
         Ok(v) => v,
         Err(e) => {
@@ -31,6 +32,12 @@ pub async fn run(settings: Settings, tool: &str, arguments: &str) -> ExitCode {
         client: Some(format!("cli/{}", env!("CARGO_PKG_VERSION"))),
     };
     match toolbox.call(tool, Some(map), &context).await {
+        Ok(Outcome::Answer {
+            structured, label, ..
+        }) if json => {
+            super::print_stdout(&format!("{label}\n{structured}"));
+            ExitCode::SUCCESS
+        }
         Ok(outcome @ Outcome::Answer { .. }) => {
             super::print_stdout(outcome.text());
             ExitCode::SUCCESS

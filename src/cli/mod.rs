@@ -72,7 +72,7 @@ pub struct GlobalFlags {
 pub enum Command {
     /// Serve MCP on stdin/stdout (the default when no subcommand is given)
     Serve,
-    /// Call one tool and print the answer an MCP client would get (label line, then JSON)
+    /// Call one tool and print the text block an MCP client would get (label line first)
     ///
     /// Exits 0 on an answer (a negative answer such as an invalid IBAN is still an answer),
     /// 2 when the arguments are refused or the tool does not exist.
@@ -85,6 +85,9 @@ pub enum Command {
         /// The tool's arguments as a JSON object
         #[arg(default_value = "{}")]
         arguments: String,
+        /// Print the label line, then `structuredContent` as one line of JSON, instead of the text block
+        #[arg(long)]
+        json: bool,
     },
     /// Check the setup: where each setting came from, whether the API answers, the key's state
     ///
@@ -180,9 +183,11 @@ pub fn run(cli: Cli) -> ExitCode {
         None | Some(Command::Serve) => runtime
             .block_on(serve(settings))
             .map(|()| ExitCode::SUCCESS),
-        Some(Command::Call { tool, arguments }) => {
-            Ok(runtime.block_on(call::run(settings, &tool, &arguments)))
-        }
+        Some(Command::Call {
+            tool,
+            arguments,
+            json,
+        }) => Ok(runtime.block_on(call::run(settings, &tool, &arguments, json))),
         Some(Command::Schemas { out }) => schemas::write(&out).map(|()| ExitCode::SUCCESS),
         Some(Command::Doctor) => Ok(runtime.block_on(doctor::run(settings))),
         Some(Command::CheckIbans) => check_ibans::run(&settings),

@@ -12,6 +12,7 @@ use super::answer::{Extra, Local, LocalAnswer};
 use super::args::{Arguments, IbanInput, InputError, MAX_BATCH, bounded_array, field};
 use super::iban_answer::{IbanValidation, LOCAL_COVERS};
 use super::policy::Tool;
+use super::text::{Text, plain};
 use crate::api::{Failure, PaidRequest, Reason};
 use crate::engine::data;
 
@@ -165,6 +166,30 @@ impl Tool for BatchValidateIban {
 
     fn summary(b: &BatchValidation) -> String {
         format!("{} of {} IBANs are valid", b.valid_count, b.count)
+    }
+
+    /// One line per row in input order, then the counts; sources and dates once.
+    fn render(b: &BatchValidation, text: &mut Text) {
+        for (i, r) in b.results.iter().enumerate() {
+            text.line(r.row(i + 1));
+            if let Some(bic) = &r.bic
+                && let Some(source) = &bic.source
+            {
+                text.source(source, bic.as_of.as_deref());
+            }
+            if let Some(sepa) = &r.sepa
+                && let Some(source) = sepa.extra.get("source").map(plain)
+            {
+                let as_of = sepa.extra.get("as_of").map(plain);
+                text.source(&source, as_of.as_deref());
+            }
+        }
+        let invalid = b.count.saturating_sub(b.valid_count);
+        text.line(format!(
+            "Counts: {} IBANs, {} valid, {invalid} invalid",
+            b.count, b.valid_count
+        ));
+        text.field("Cost", b.cost_usdc.map(|c| format!("{c} USDC")));
     }
 }
 

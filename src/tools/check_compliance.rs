@@ -8,13 +8,14 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::ToolName;
 use super::answer::{Extra, Local, LocalAnswer, extra};
 use super::args::{Arguments, IbanInput, InputError};
 use super::iban_answer::{FREE_COVERS, IbanValidation};
 use super::policy::Tool;
+use super::text::{Text, facts, plain, yes_no};
 use super::validate_iban::IbanArgs;
 use crate::api::PaidRequest;
 use crate::engine::compliance::{ComplianceLists, FatfStatus};
@@ -251,6 +252,100 @@ impl Tool for CheckCompliance {
             ),
             None => format!("{shown}: no compliance data in the answer"),
         }
+    }
+
+    /// The IBAN in brief, then every compliance fact the answer has; list dates once.
+    fn render(c: &ComplianceCheck, text: &mut Text) {
+        let v = &c.validation;
+        v.render_brief(text);
+        let Some(comp) = &c.compliance else {
+            text.line("Compliance: no data in the answer");
+            return;
+        };
+        text.field(
+            "Risk level",
+            Some(match comp.risk_score {
+                Some(score) => format!("{} (score {score} of 100)", comp.risk_level),
+                None => format!("{} (no score)", comp.risk_level),
+            }),
+        );
+        if !comp.flags.is_empty() {
+            text.field("Flags", Some(comp.flags.join(", ")));
+        }
+        let s = &comp.sanctions;
+        let mut sanctions = format!(
+            "bank screened {}",
+            if s.bank_screened { "yes" } else { "no" }
+        );
+        for (name, v) in [
+            ("bank sanctioned", s.bank_sanctioned),
+            ("country sanctioned", s.country_sanctioned),
+        ] {
+            if let Some(v) = yes_no(v) {
+                sanctions.push_str(&format!("; {name} {v}"));
+            }
+        }
+        if !s.matched_lists.is_empty() {
+            sanctions.push_str(&format!("; matched {}", s.matched_lists.join(", ")));
+        }
+        if let Some(f) = &s.fatf_status {
+            sanctions.push_str(&format!("; FATF {}", f.replace('_', " ")));
+        }
+        if !s.extra.is_empty() {
+            sanctions.push_str(&format!("; {}", facts(&s.extra)));
+        }
+        text.field("Sanctions", Some(sanctions));
+        let r = &comp.reachability;
+        let mut reach: Vec<String> = [("SCT", r.sct), ("SDD", r.sdd), ("SCT Inst", r.sepa_instant)]
+            .into_iter()
+            .filter_map(|(name, v)| yes_no(v).map(|v| format!("{name} {v}")))
+            .collect();
+        if !r.screened {
+            reach.push("bank's participation not checked".into());
+        }
+        text.field("Reachability", Some(reach.join(", ")));
+        let mut vop: Vec<String> = Vec::new();
+        if let Some(p) = yes_no(comp.vop.participant) {
+            vop.push(format!("participant {p}"));
+        }
+        if let Some(st) = &comp.vop.status {
+            vop.push(format!("status {st}"));
+        }
+        if !comp.vop.screened {
+            vop.push("not checked".into());
+        }
+        text.field("Verification of Payee", Some(vop.join(", ")));
+        if let Some(meta) = &c.meta {
+            let scope = meta.get("scope").map(plain);
+            let disclaimer = meta.get("disclaimer").map(plain);
+            text.field(
+                "Scope",
+                match (scope, disclaimer) {
+                    (Some(s), Some(d)) => Some(format!("{s} — {d}")),
+                    (s, d) => s.or(d),
+                },
+            );
+            let dates: Vec<String> = meta
+                .iter()
+                .filter(|(k, v)| k.ends_with("_as_of") && !v.is_null())
+                .map(|(k, v)| {
+                    format!(
+                        "{} {}",
+                        k.trim_end_matches("_as_of").replace('_', " "),
+                        plain(v)
+                    )
+                })
+                .collect();
+            if let Some(Value::Array(sources)) = meta.get("sources") {
+                for s in sources {
+                    text.source(&plain(s), None);
+                }
+            }
+            if !dates.is_empty() {
+                text.field("Lists as of", Some(dates.join(", ")));
+            }
+        }
+        text.field("Cost", v.cost_usdc.map(|c| format!("{c} USDC")));
     }
 }
 

@@ -10,11 +10,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::answer::{Country, Extra, Local, extra};
+use super::text::{Text, facts, plain, yes_no};
 use crate::engine::national::NationalCheck;
 use crate::engine::{banks, clearing, data, iban};
 
 /// What a local IBAN answer covers (the label says it first).
-pub const LOCAL_COVERS: &str = "Local check only: structure, length and mod-97 checksum per the IBAN registry, bank directory and SEPA scope by country; no issuer, risk or live bank data.";
+pub const LOCAL_COVERS: &str = "Local check only (IBAN registry structure, mod-97, national check digits, bank directory, SEPA scope by country); no issuer, risk or live bank data.";
 
 /// What an answer from the free format endpoint covers.
 pub const FREE_COVERS: &str = "Format check only, by the API's free endpoint (mod-97, length, BBAN structure); no bank, SEPA, issuer, risk or clearing data.";
@@ -232,6 +233,179 @@ impl IbanValidation {
             _ => String::new(),
         };
         format!("{shown} is valid{bank}")
+    }
+
+    /// The IBAN as shown: grouped when known.
+    pub fn shown(&self) -> &str {
+        self.formatted.as_deref().unwrap_or(&self.iban)
+    }
+
+    /// The bank in a few words: name and BIC, as far as known.
+    fn bank(&self) -> Option<String> {
+        let b = self.bic.as_ref()?;
+        match (b.bank_name.as_deref(), b.code.as_deref()) {
+            (Some(name), Some(code)) => Some(format!("{name} ({code})")),
+            (Some(name), None) => Some(name.to_string()),
+            (None, Some(code)) => Some(code.to_string()),
+            (None, None) => None,
+        }
+    }
+
+    /// The lines about this IBAN in a text block: what an agent acts on, nulls left out.
+    /// The IBAN, its verdict with the reason, and the bank are the label's summary
+    /// ([`Self::summary`]) and are not repeated.
+    pub fn render(&self, t: &mut Text) {
+        if !self.valid {
+            t.field("Error", self.error.as_deref());
+        }
+        t.field(
+            "Country",
+            self.country.as_ref().map(|c| match &c.name {
+                Some(name) => format!("{name} ({})", c.code),
+                None => c.code.clone(),
+            }),
+        );
+        if let Some(b) = &self.bic {
+            let more: Vec<String> = [
+                b.city.clone(),
+                b.lei.as_ref().map(|l| format!("LEI {l}")),
+                b.address.as_ref().map(facts),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if !more.is_empty() {
+                t.field("Bank", Some(more.join(", ")));
+            }
+            if let Some(source) = &b.source {
+                t.source(source, b.as_of.as_deref());
+            }
+        }
+        if let Some(c) = &self.bank_code_check {
+            let mut line = c.status.replace('_', " ");
+            if c.authoritative == Some(true) {
+                line.push_str(" (official register)");
+            }
+            let name = match &c.value {
+                Some(v) => format!("Bank code {v}"),
+                None => "Bank code".into(),
+            };
+            t.field(&name, Some(line));
+            if let Some(reg) = &c.register {
+                let source = reg.split(" (").next().unwrap_or(reg);
+                t.source(source, c.as_of.as_deref());
+            }
+        }
+        if let Some(n) = &self.national_check {
+            let mut line = n.status.replace('_', " ");
+            if let Some(rule) = &n.rule {
+                line.push_str(&format!(" — {rule}"));
+            }
+            if let Some(detail) = &n.detail {
+                line.push_str(&format!(" — {detail}"));
+            }
+            t.field("National check digits", Some(line));
+        }
+        if let Some(s) = &self.sepa {
+            let mut line = match s.member {
+                Some(true) => "in scope".to_string(),
+                Some(false) => "outside the SEPA schemes' scope".to_string(),
+                None => "scope unknown".to_string(),
+            };
+            if let Some(schemes) = s.schemes.as_ref().filter(|s| !s.is_empty()) {
+                line.push_str(&format!("; schemes {}", schemes.join(", ")));
+            }
+            if s.vop_required == Some(true) {
+                line.push_str("; Verification of Payee required");
+            }
+            if let Some(p) = yes_no(s.vop_participant) {
+                line.push_str(&format!("; VoP participant {p}"));
+            }
+            if s.extra.get("scope").map(plain).as_deref() == Some("country") {
+                line.push_str(" (by country)");
+            }
+            t.field("SEPA", Some(line));
+            if let Some(source) = s.extra.get("source").map(plain) {
+                let as_of = s.extra.get("as_of").map(plain);
+                t.source(&source, as_of.as_deref());
+            }
+        }
+        if let Some(c) = &self.clearing {
+            // The name is the bank's, already said, unless the clearing data names another.
+            let bank_name = self.bic.as_ref().and_then(|b| b.bank_name.as_deref());
+            let name = c.name.as_deref().filter(|n| Some(*n) != bank_name);
+            let mut line = [
+                c.iid.as_deref().map(|i| format!("IID {i}")),
+                name.map(str::to_string),
+                c.town.clone(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+            for (name, flag) in [
+                ("SIC", c.sic),
+                ("euroSIC", c.eurosic),
+                ("instant CHF", c.instant_payments_chf),
+                ("QR-IID", c.qr_iid),
+            ] {
+                if let Some(v) = yes_no(flag) {
+                    line.push_str(&format!("; {name} {v}"));
+                }
+            }
+            t.field("Swiss clearing", Some(line));
+        }
+        t.field("Issuer", self.issuer.as_ref().map(facts));
+        t.field("Risk indicators", self.risk_indicators.as_ref().map(facts));
+        if let Some(steps) = &self.next_steps {
+            for step in steps {
+                t.field("Next step", Some(facts(step)));
+            }
+        }
+        t.field("Cost", self.cost_usdc.map(|c| format!("{c} USDC")));
+    }
+
+    /// The IBAN, its verdict, country and bank in three lines (for answers about more
+    /// than the IBAN).
+    pub fn render_brief(&self, t: &mut Text) {
+        let mut head = format!("IBAN: {}", self.shown());
+        if self.valid {
+            head.push_str(" — valid");
+        } else {
+            head.push_str(&format!(
+                " — NOT valid: {}",
+                self.error.as_deref().unwrap_or("invalid")
+            ));
+        }
+        t.line(head);
+        t.field(
+            "Country",
+            self.country.as_ref().map(|c| match &c.name {
+                Some(name) => format!("{name} ({})", c.code),
+                None => c.code.clone(),
+            }),
+        );
+        t.field("Bank", self.bank());
+    }
+
+    /// One line of a batch: position, IBAN, verdict, bank, national check.
+    pub fn row(&self, position: usize) -> String {
+        let mut line = format!("{position}. {}", self.shown());
+        if self.valid {
+            line.push_str(" — valid");
+        } else {
+            line.push_str(&format!(
+                " — INVALID {}",
+                self.error.as_deref().unwrap_or("invalid")
+            ));
+        }
+        if let Some(bank) = self.bank() {
+            line.push_str(&format!(" — {bank}"));
+        }
+        if let Some(n) = &self.national_check {
+            line.push_str(&format!(" — national {}", n.status.replace('_', " ")));
+        }
+        line
     }
 
     /// Validate one IBAN with everything the engine knows offline.

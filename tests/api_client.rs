@@ -3,7 +3,6 @@
 //! withheld from a plain-http remote base, and `doctor`.
 
 mod common;
-mod stand_in;
 
 use std::process::Command as StdCommand;
 use std::sync::Arc;
@@ -11,8 +10,8 @@ use std::time::Duration;
 
 use ibanforge_mcp::config::{ApiKey, Settings};
 use ibanforge_mcp::tools::{CallContext, Outcome, Toolbox};
+use ibanforge_stand_in::{Fault, KeyKind, StandIn};
 use serde_json::{Value, json};
-use stand_in::{Fault, KeyKind, StandIn};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ibanforge-mcp");
 
@@ -405,4 +404,95 @@ async fn a_cancelled_mcp_request_drops_its_http_request() {
     let r = common::call(&client, "lookup_bic", json!({"bic": "UBSWCHZH80A"})).await;
     assert_eq!(r.structured_content.unwrap()["provenance"]["mode"], "full");
     client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_2_mib_cap_refuses_a_well_formed_answer_past_it_and_only_that() {
+    let api = StandIn::spawn();
+    api.add_key(
+        "ifk_cap",
+        KeyKind::Quota {
+            used: 0,
+            limit: 200,
+        },
+    );
+    let toolbox = Toolbox::new(Arc::new(settings(&api, Some("ifk_cap"))));
+    let ask = || {
+        call(
+            &toolbox,
+            "validate_iban",
+            json!({"iban": "CH10 0023 0000 0000 1234 5"}),
+        )
+    };
+    // Just under the cap: the same padded answer is a full one (so the padding itself is fine).
+    api.set_fault(Fault::PaddedTo(2 * 1024 * 1024 - 64 * 1024));
+    let v = ask().await;
+    assert_eq!(v["provenance"]["mode"], "full", "{}", v["provenance"]);
+    assert_eq!(v["served_by"], "stand-in");
+    assert!(v["stand_in_padding"].as_str().unwrap().len() > 1024 * 1024);
+    // Past it, announced with Content-Length or streamed chunked: refused, and the detail
+    // names the cap.
+    for fault in [Fault::Huge, Fault::HugeChunked] {
+        api.set_fault(fault.clone());
+        let v = ask().await;
+        let p = &v["provenance"];
+        assert_eq!(p["mode"], "degraded", "{fault:?}: {p}");
+        assert_eq!(p["reason"], "invalid_api_response", "{fault:?}: {p}");
+        assert!(
+            p["detail"].as_str().unwrap().contains("2 MiB"),
+            "{fault:?}: {p}"
+        );
+        assert!(v.get("served_by").is_none(), "{fault:?}: the local answer");
+        assert_eq!(v["valid"], true, "{fault:?}: still a useful answer");
+    }
+}
+
+#[tokio::test]
+async fn usage_headers_reach_the_provenance_and_the_stand_in_counts_the_requests() {
+    let api = StandIn::spawn();
+    // 85 % used and no X-Quota-Notice: the numbers alone say the wall is near.
+    api.add_key("ifk_85", KeyKind::quota_at_percent(85, 200));
+    api.add_key(
+        "ifk_credits",
+        KeyKind::Credits {
+            remaining: 50,
+            total: 1000,
+        },
+    );
+    let toolbox = Toolbox::new(Arc::new(settings(&api, Some("ifk_85"))));
+    let v = call(
+        &toolbox,
+        "check_compliance",
+        json!({"iban": "DE89370400440532013000"}),
+    )
+    .await;
+    let q = &v["provenance"]["quota"];
+    assert_eq!(q["used"], 171, "{q}");
+    assert_eq!(q["limit"], 200, "{q}");
+    assert_eq!(q["remaining"], 29, "{q}");
+    assert_eq!(q["month"], "2026-11", "{q}");
+    assert!(q.get("notice").is_none(), "no notice header was sent: {q}");
+    let request = api.requests().pop().unwrap();
+    assert_eq!(request.path, "/v1/iban/compliance");
+    assert_eq!(api.paid_requests("ifk_85"), 1);
+    assert_eq!(api.units_debited("ifk_85"), 1);
+
+    let toolbox = Toolbox::new(Arc::new(settings(&api, Some("ifk_credits"))));
+    let v = call(
+        &toolbox,
+        "batch_validate_iban",
+        json!({"ibans": ["CH1000230000000012345", "DE89370400440532013000"]}),
+    )
+    .await;
+    assert_eq!(v["provenance"]["mode"], "full");
+    assert_eq!(v["provenance"]["credits"]["remaining"], 48);
+    assert_eq!(api.stats("ifk_credits").units_debited, 2);
+    assert_eq!(api.stats("ifk_credits").batch_rows_sent, 2);
+    assert!(
+        matches!(
+            api.key("ifk_credits"),
+            Some(KeyKind::Credits { remaining: 48, .. })
+        ),
+        "two credits, one per IBAN"
+    );
 }

@@ -2,10 +2,16 @@
 //! stand-in API. Every cell checks mode, source, reason, label prefix, `missing`, schema
 //! conformance, that a keyed user is never called anonymous, that the key appears in no
 //! answer, no log line, no request to the free endpoint and nothing that reached the
-//! redirect target, and that the call finished within its deadline + 1 s.
+//! redirect target, and that the call was bounded by its deadline (with slack for a busy
+//! machine; an unbounded call would wait for the stand-in's minute-long answer).
+//!
+//! It also checks *whose* answer it is: every full cell, every tool, carries the stand-in's
+//! marker (`"served_by": "stand-in"`, batch rows included) and the fields only the API has;
+//! no fallback cell does. The stand-in does not share this crate's engine, so a local answer
+//! stamped `full` cannot pass. And it checks what the stand-in counted: one paid request per
+//! keyed call, units debited only for a full answer (one per distinct IBAN of a batch).
 
 mod common;
-mod stand_in;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -13,10 +19,15 @@ use std::time::{Duration, Instant};
 
 use ibanforge_mcp::config::{ApiKey, Settings};
 use ibanforge_mcp::tools::{CallContext, Outcome, ToolName, Toolbox};
+use ibanforge_stand_in::{Fault, KeyKind, MARKER, StandIn};
 use serde_json::{Value, json};
-use stand_in::{Fault, KeyKind, StandIn};
 
 const TIMEOUT_MS: u64 = 1_500;
+/// How much longer than its deadline a call may take on a loaded 2-core machine (45 calls at
+/// once). Far below the stand-in's slow answer, so a call that ignored its deadline fails.
+const SLACK_MS: u64 = 8_000;
+/// The stand-in's "timeout" answer comes after this long.
+const SLOW_MS: u64 = 60_000;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum KeyState {
@@ -209,7 +220,7 @@ async fn every_key_state_times_every_upstream_times_every_tool() {
             Upstream::Legacy402 => Fault::Legacy402,
             Upstream::RateLimited => Fault::RateLimited,
             Upstream::Error500 => Fault::Status500,
-            Upstream::Timeout => Fault::Slow(Duration::from_millis(TIMEOUT_MS + 2_000)),
+            Upstream::Timeout => Fault::Slow(Duration::from_millis(SLOW_MS)),
             Upstream::Html => Fault::Html,
             Upstream::Garbage => Fault::Garbage,
             Upstream::Huge => Fault::Huge,
@@ -258,14 +269,22 @@ async fn every_key_state_times_every_upstream_times_every_tool() {
         while let Some(done) = tasks.join_next().await {
             let (key_state, tool, key, outcome, elapsed) = done.unwrap();
             let cell = format!("{key_state:?} × {up:?} × {}", tool.name());
-            check_cell(
-                &cell,
-                expected(key_state, up, tool),
-                tool,
-                key.as_deref(),
-                &outcome,
-                elapsed,
-            );
+            let want = expected(key_state, up, tool);
+            if let Some(key) = &key {
+                // What the stand-in counted for this cell's key.
+                let stats = api.stats(key);
+                let reached = u64::from(up != Upstream::NothingListening);
+                assert_eq!(
+                    stats.requests, reached,
+                    "{cell}: paid requests seen {stats:?}"
+                );
+                let debited = if want.mode == "full" { units(tool) } else { 0 };
+                assert_eq!(
+                    stats.units_debited, debited,
+                    "{cell}: units debited {stats:?}"
+                );
+            }
+            check_cell(&cell, want, tool, key.as_deref(), &outcome, elapsed);
         }
         // Nothing with a key ever reached the free endpoint or the redirect target.
         for r in api
@@ -330,8 +349,8 @@ fn check_cell(
     elapsed: Duration,
 ) {
     assert!(
-        elapsed < Duration::from_millis(TIMEOUT_MS + 1_000),
-        "{cell}: took {elapsed:?}"
+        elapsed < Duration::from_millis(TIMEOUT_MS + SLACK_MS),
+        "{cell}: took {elapsed:?}, deadline {TIMEOUT_MS} ms"
     );
     let Outcome::Answer {
         structured, label, ..
@@ -407,16 +426,161 @@ fn check_cell(
     if want.reason == Some("credits_exhausted") {
         assert_eq!(p["credits"]["remaining"], 0, "{cell}");
     }
+    if want.reason == Some("invalid_api_response") && cell.contains("Huge") {
+        assert!(
+            p["detail"].as_str().unwrap().contains("2 MiB"),
+            "{cell}: the refusal names the cap: {p}"
+        );
+    }
     if want.reason == Some("rate_limited") {
         assert!(
             p["detail"].as_str().unwrap().contains("Retry-After: 30 s"),
             "{cell}"
         );
     }
+    check_whose_answer(cell, &want, tool, structured);
+}
+
+/// Whose answer this is: the stand-in's marker and API-only fields in every full cell (batch
+/// rows included), none of them in a fallback; and the verdict and key fields of every IBAN
+/// answer, whoever gave it.
+fn check_whose_answer(cell: &str, want: &Expected, tool: ToolName, structured: &Value) {
+    let marked = |v: &Value| v.get(MARKER.0).and_then(Value::as_str) == Some(MARKER.1);
+    let rows: Vec<&Value> = match tool {
+        ToolName::BatchValidateIban => structured["results"].as_array().unwrap().iter().collect(),
+        _ => Vec::new(),
+    };
     if want.mode == "full" {
         assert!(
-            structured["stand_in_future_field"]["kept"] == true || tool != ToolName::ValidateIban,
-            "{cell}: unknown upstream fields pass through"
+            marked(structured),
+            "{cell}: a full answer is the API's: {structured}"
         );
+        for (i, row) in rows.iter().enumerate() {
+            assert!(marked(row), "{cell}: batch row {i} is the API's: {row}");
+            assert!(
+                row["issuer"].is_object(),
+                "{cell}: row {i} has the API's issuer"
+            );
+            assert!(row["next_steps"].is_array(), "{cell}: row {i}");
+            assert_eq!(row["cost_usdc"], 0.002, "{cell}: row {i}");
+        }
+        assert!(
+            structured["cost_usdc"].is_number(),
+            "{cell}: the API prices its answers"
+        );
+        assert!(structured["processing_ms"].is_number(), "{cell}");
+        match tool {
+            ToolName::ValidateIban | ToolName::CheckCompliance => {
+                // The API always says what it knows of the issuer (for the Angolan bank:
+                // that it does not know it).
+                assert!(structured["issuer"]["classification"].is_string(), "{cell}");
+                if tool == ToolName::CheckCompliance {
+                    assert_eq!(structured["issuer"]["name"], "Commerzbank", "{cell}");
+                }
+                assert!(structured["risk_indicators"].is_object(), "{cell}");
+                assert!(structured["next_steps"].is_array(), "{cell}");
+                assert_eq!(
+                    structured["stand_in_future_field"]["kept"], true,
+                    "{cell}: unknown upstream fields pass through"
+                );
+            }
+            ToolName::BatchValidateIban => {
+                assert_eq!(structured["served_by"], "stand-in", "{cell}");
+            }
+            ToolName::LookupBic => {
+                assert_eq!(structured["found"], true, "{cell}");
+                assert_eq!(structured["lei"], "BFM8T61CT2L1QCEMIK50", "{cell}");
+                assert_eq!(structured["address_available"], true, "{cell}");
+            }
+            ToolName::LookupChClearing => {
+                assert_eq!(structured["payment_services"]["sic"], true, "{cell}");
+                assert_eq!(structured["valid_on"], "2026-11-20", "{cell}");
+            }
+        }
+        if tool == ToolName::CheckCompliance {
+            assert_eq!(structured["meta"]["scope"], "bank_bic_only", "{cell}");
+            let c = &structured["compliance"];
+            assert_eq!(c["sanctions"]["bank_screened"], true, "{cell}");
+            assert_eq!(c["vop"]["screened"], true, "{cell}");
+            assert!(c["risk_score"].is_number(), "{cell}");
+        }
+    } else {
+        assert!(
+            !marked(structured),
+            "{cell}: a fallback is not the API's answer: {structured}"
+        );
+        for (i, row) in rows.iter().enumerate() {
+            assert!(!marked(row), "{cell}: batch row {i} is a fallback: {row}");
+            assert!(
+                row["issuer"].is_null() && row["cost_usdc"].is_null(),
+                "{cell}: row {i}"
+            );
+        }
+        assert!(
+            structured["cost_usdc"].is_null(),
+            "{cell}: a fallback costs nothing"
+        );
+        assert!(structured.get("stand_in_future_field").is_none(), "{cell}");
+        // Only an answer from the free endpoint carries its upgrade hint.
+        assert_eq!(
+            structured.get("upgrade_to_full_validation").is_some(),
+            want.source == "free_format_endpoint",
+            "{cell}: {structured}"
+        );
+        if tool == ToolName::CheckCompliance {
+            let c = &structured["compliance"];
+            assert_eq!(
+                c["sanctions"]["bank_screened"], false,
+                "{cell}: not screened offline"
+            );
+            assert!(structured["meta"]["scope"] != "bank_bic_only", "{cell}");
+        }
+    }
+    // The verdict and the key fields, in every cell.
+    match tool {
+        ToolName::ValidateIban => {
+            assert_eq!(structured["iban"], "AO06004400006729503010102", "{cell}");
+            // The API and the free endpoint know Angola (aspirational); the local registry
+            // does not, and says so rather than calling it invalid for another reason.
+            if want.source == "local" {
+                assert_eq!(structured["valid"], false, "{cell}");
+                assert_eq!(structured["error"], "unsupported_country", "{cell}");
+            } else {
+                assert_eq!(structured["valid"], true, "{cell}: {structured}");
+                assert_eq!(structured["country"]["code"], "AO", "{cell}");
+                assert_eq!(structured["check_digits"], "06", "{cell}");
+                assert_eq!(structured["bban"]["bank_code"], "0044", "{cell}");
+                assert!(structured["error"].is_null(), "{cell}");
+            }
+        }
+        ToolName::CheckCompliance => {
+            assert_eq!(structured["valid"], true, "{cell}");
+            assert_eq!(structured["iban"], "DE89370400440532013000", "{cell}");
+            assert_eq!(structured["bban"]["bank_code"], "37040044", "{cell}");
+            assert_eq!(structured["bic"]["code"], "COBADEFFXXX", "{cell}");
+        }
+        ToolName::BatchValidateIban => {
+            assert_eq!(structured["count"], 3, "{cell}");
+            assert_eq!(structured["valid_count"], 3, "{cell}");
+            let ibans: Vec<&str> = rows.iter().map(|r| r["iban"].as_str().unwrap()).collect();
+            assert_eq!(
+                ibans,
+                [
+                    "CH1000230000000012345",
+                    "DE89370400440532013000",
+                    "CH1000230000000012345"
+                ],
+                "{cell}: rows in input order, the duplicate mapped back"
+            );
+            assert!(rows.iter().all(|r| r["valid"] == true), "{cell}");
+        }
+        ToolName::LookupBic => {
+            assert_eq!(structured["bic11"], "UBSWCHZH80A", "{cell}");
+            assert_eq!(structured["valid_format"], true, "{cell}");
+        }
+        ToolName::LookupChClearing => {
+            assert_eq!(structured["iid"], "00230", "{cell}");
+            assert_eq!(structured["bic"], "UBSWCHZH80A", "{cell}");
+        }
     }
 }

@@ -1,6 +1,7 @@
-//! The real binary as MCP clients start it: a child process on stdio, with an empty
-//! environment (no HOME, no config dir, no key, no network), and raw wire checks that
-//! stdout carries nothing but JSON-RPC.
+//! The real binary as MCP clients start it: a child process on stdio, with an environment
+//! emptied of everything (no HOME, no config dir, no key) but an API base pointing at a closed
+//! loopback port — a test never reaches a real host — and raw wire checks that stdout carries
+//! nothing but JSON-RPC and that the key shows up on neither stream.
 
 mod common;
 
@@ -16,12 +17,26 @@ use tokio::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ibanforge-mcp");
 const SECRET: &str = "ifk_child_process_secret_42";
+/// How long the server lets in-flight calls finish after stdin closes (`EOF_GRACE` in the
+/// server's stdio lifecycle).
+const EOF_GRACE: Duration = Duration::from_millis(600);
+/// Slack over that grace for a loaded 2-core machine. Strict exit times are measured by
+/// `scripts/bench.sh`, not asserted here.
+const EXIT_SLACK: Duration = Duration::from_secs(5);
 
-/// As a registry sandbox starts it: no variables at all, no HOME, no network. Nothing is
-/// configured, so a refusal or an unreachable API is `anonymous`, and says why.
+/// As a registry sandbox starts it: no HOME, no config dir, no key — the only variable is an
+/// API base where nothing listens, so the call that would go to the hosted API fails on
+/// loopback instead of leaving the machine. Nothing is configured, so the answer is
+/// `anonymous`, and says the API was unreachable.
 #[tokio::test]
 async fn starts_with_an_empty_environment_and_answers_every_tool() {
-    every_tool_answers(&[], "ANONYMOUS MODE — ", "anonymous").await;
+    let base = common::closed_port_base();
+    every_tool_answers(
+        &[("IBANFORGE_API_BASE", base.as_str())],
+        "ANONYMOUS MODE — ",
+        "anonymous",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -77,11 +92,9 @@ async fn every_tool_answers(env: &[(&str, &str)], label_prefix: &str, mode: &str
         assert_eq!(sc["provenance"]["source"], "local", "{tool}");
         assert_eq!(sc["provenance"]["mode"], mode, "{tool}");
         if mode == "anonymous" {
-            // No network here; were there one, the API would refuse a keyless call.
-            let reason = sc["provenance"]["reason"].as_str().unwrap();
-            assert!(
-                ["api_unreachable", "no_api_key"].contains(&reason),
-                "{tool}: {reason}"
+            assert_eq!(
+                sc["provenance"]["reason"], "api_unreachable",
+                "{tool}: the closed port was tried, and nothing else"
             );
         }
         let text = &r.content[0].as_text().unwrap().text;
@@ -124,6 +137,11 @@ fn raw_session(lines: &[String]) -> (Vec<String>, String, std::process::ExitStat
     let elapsed = closed.elapsed();
     let mut err = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    // The key was in the environment of every raw session: it may appear on neither stream.
+    for line in &out {
+        assert!(!line.contains(SECRET), "the key reached stdout: {line}");
+    }
+    assert!(!err.contains(SECRET), "the key reached stderr: {err}");
     (out, err, status, elapsed)
 }
 
@@ -160,7 +178,7 @@ fn stdout_carries_only_json_rpc_even_on_error_paths() {
         "exit on EOF is clean: {status:?}\nstderr: {err}"
     );
     assert!(
-        elapsed < Duration::from_secs(2),
+        elapsed < EOF_GRACE + EXIT_SLACK,
         "exits promptly after stdin closes: {elapsed:?}"
     );
     assert!(!out.is_empty());
@@ -192,7 +210,7 @@ fn eof_before_any_request_exits_zero_quietly_on_stdout() {
     let (out, _err, status, elapsed) = raw_session(&[]);
     assert!(status.success(), "{status:?}");
     assert!(out.is_empty(), "{out:?}");
-    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    assert!(elapsed < EOF_GRACE + EXIT_SLACK, "{elapsed:?}");
 }
 
 #[test]

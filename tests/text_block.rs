@@ -3,7 +3,7 @@
 //! saying something `structuredContent` does not.
 
 mod common;
-mod stand_in;
+
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +13,7 @@ use ibanforge_mcp::engine::iban;
 use ibanforge_mcp::tools::{CallContext, Outcome, Toolbox};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use stand_in::{KeyKind, StandIn};
+use ibanforge_stand_in::{KeyKind, StandIn};
 
 const DE89: &str = "DE89 3704 0044 0532 0130 00";
 

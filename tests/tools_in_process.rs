@@ -444,7 +444,7 @@ async fn a_qr_iban_is_recognised_and_national_checks_show() {
     assert_eq!(v["clearing"]["headquarters_iid"], "00230");
     assert_eq!(v["national_check"]["status"], "not_checkable");
 
-    // A German IBAN whose account fails its bank's Bundesbank method, though mod-97 passes.
+    // A German IBAN whose account passes its bank's Bundesbank method (Commerzbank: 13).
     let r = call(
         &client,
         "validate_iban",
@@ -452,8 +452,41 @@ async fn a_qr_iban_is_recognised_and_national_checks_show() {
     )
     .await;
     let (_, v) = answer("validate_iban", &r);
+    assert_eq!(v["valid"], true);
     assert_eq!(v["national_check"]["status"], "passed");
     assert_eq!(v["national_check"]["rule"], "Bundesbank method 13");
+    // The same bank, an account that fails method 13 (also with the sub-account shifted out),
+    // under IBAN check digits recomputed to be right: mod-97 passes, the account cannot exist.
+    // Independently: schwifty's `validate_bban` rejects it too ("Invalid national checksum").
+    let r = call(
+        &client,
+        "validate_iban",
+        json!({"iban": "DE24 3704 0044 0532 0132 00"}),
+    )
+    .await;
+    let (label, v) = answer("validate_iban", &r);
+    assert_eq!(v["valid"], false, "{v}");
+    assert_eq!(v["error"], "national_check_failed", "{v}");
+    assert_eq!(v["national_check"]["status"], "failed", "{v}");
+    assert_eq!(v["national_check"]["rule"], "Bundesbank method 13", "{v}");
+    assert!(
+        v["error_detail"]
+            .as_str()
+            .unwrap()
+            .contains("Bundesbank method 13"),
+        "{v}"
+    );
+    assert!(label.contains("is NOT valid"), "{label}");
+    // Through check_compliance too: no verdict for an account that cannot exist.
+    let r = call(
+        &client,
+        "check_compliance",
+        json!({"iban": "DE24370400440532013200"}),
+    )
+    .await;
+    let (_, v) = answer("check_compliance", &r);
+    assert_eq!(v["valid"], false, "{v}");
+    assert_eq!(v["compliance"]["risk_level"], "unassessable", "{v}");
     let r = call(
         &client,
         "validate_iban",

@@ -1,25 +1,34 @@
 //! Wire-level tests of the real binary: raw bytes on stdin, every stdout line read back.
 //! Malformed traffic, both protocol eras, 1,000 concurrent calls, and the lifecycle (EOF,
-//! signals) with exit times measured.
+//! signals): the process exits cleanly, bounded by the server's grace period plus slack for
+//! a loaded machine — strict exit times are measured by `scripts/bench.sh`, not asserted here.
 
-mod stand_in;
+mod common;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
+use ibanforge_stand_in::{Fault, KeyKind, StandIn};
 use serde_json::{Value, json};
-use stand_in::{Fault, KeyKind, StandIn};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ibanforge-mcp");
+/// How long the server lets in-flight calls finish after stdin closes (`EOF_GRACE` in the
+/// server's stdio lifecycle); a signal ends it at once.
+const EOF_GRACE: Duration = Duration::from_millis(600);
+/// Slack over that for a loaded 2-core machine: still far below the 30 s answers a call in
+/// flight is waiting for, so an exit that waited for them fails.
+const EXIT_SLACK: Duration = Duration::from_secs(5);
 
-/// A running server with a thread collecting its stdout lines.
+/// A running server with threads collecting its stdout lines and its stderr.
 struct Server {
     child: Child,
     stdin: Option<ChildStdin>,
     lines: mpsc::Receiver<String>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+    stderr_done: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
@@ -43,17 +52,35 @@ impl Server {
                 }
             }
         });
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            // Drain stderr so the server never blocks on it.
-            let _ = std::io::copy(&mut BufReader::new(stderr), &mut std::io::sink());
+        let mut stderr = child.stderr.take().unwrap();
+        let collected = Arc::new(Mutex::new(Vec::new()));
+        let sink = collected.clone();
+        let stderr_done = std::thread::spawn(move || {
+            // Drain stderr as it comes, so the server never blocks on it, and keep it.
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
         });
         let stdin = child.stdin.take();
         Server {
             child,
             stdin,
             lines,
+            stderr: collected,
+            stderr_done: Some(stderr_done),
         }
+    }
+
+    /// Everything the server wrote to stderr, once it has exited (the pipe is read to EOF).
+    fn stderr_after_exit(&mut self) -> String {
+        if let Some(t) = self.stderr_done.take() {
+            t.join().unwrap();
+        }
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
     }
 
     fn send_raw(&mut self, bytes: &[u8]) {
@@ -200,10 +227,10 @@ fn malformed_lines_get_errors_with_ids_and_the_session_goes_on() {
     assert_eq!(r["result"]["tools"].as_array().unwrap().len(), 5);
 
     s.close_stdin();
-    let (status, took) = s.wait_exit(Duration::from_secs(3));
+    let (status, took) = s.wait_exit(Duration::from_secs(20));
     assert!(status.success(), "{status:?}");
     assert!(
-        took < Duration::from_secs(1),
+        took < EOF_GRACE + EXIT_SLACK,
         "exit after EOF took {took:?}"
     );
 }
@@ -319,7 +346,7 @@ fn a_thousand_calls_in_flight_are_all_answered_and_the_api_sees_at_most_four() {
 }
 
 #[test]
-fn eof_with_calls_in_flight_exits_within_a_second() {
+fn eof_with_calls_in_flight_exits_after_the_grace_not_the_calls() {
     let api = StandIn::spawn();
     api.add_key(
         "ifk_eof",
@@ -355,11 +382,11 @@ fn eof_with_calls_in_flight_exits_within_a_second() {
     api.set_fault(Fault::None);
     s.send(&json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list"}));
     s.close_stdin();
-    let (status, took) = s.wait_exit(Duration::from_secs(5));
+    let (status, took) = s.wait_exit(Duration::from_secs(20));
     assert!(status.success(), "{status:?}");
     assert!(
-        took < Duration::from_secs(1),
-        "exit after EOF took {took:?}"
+        took < EOF_GRACE + EXIT_SLACK,
+        "exit after EOF took {took:?}, though the calls in flight wait 30 s"
     );
     let mut got = Vec::new();
     while let Ok(line) = s.lines.recv_timeout(Duration::from_millis(200)) {
@@ -370,7 +397,7 @@ fn eof_with_calls_in_flight_exits_within_a_second() {
         "the answer ready before EOF was delivered: {got:?}"
     );
     let waited = Instant::now();
-    while api.abandoned() < 2 && waited.elapsed() < Duration::from_secs(3) {
+    while api.abandoned() < 2 && waited.elapsed() < Duration::from_secs(15) {
         std::thread::sleep(Duration::from_millis(10));
     }
     assert_eq!(
@@ -382,7 +409,7 @@ fn eof_with_calls_in_flight_exits_within_a_second() {
 
 #[cfg(unix)]
 #[test]
-fn sigterm_and_sigint_exit_within_a_second() {
+fn sigterm_sigint_and_sighup_exit_promptly_and_cleanly() {
     for signal in ["TERM", "INT", "HUP"] {
         let mut s = Server::start(&[("IBANFORGE_OFFLINE", "1")]);
         s.initialize("2025-11-25");
@@ -392,12 +419,9 @@ fn sigterm_and_sigint_exit_within_a_second() {
             .status()
             .unwrap();
         assert!(ok.success());
-        let (status, _) = s.wait_exit(Duration::from_secs(3));
+        let (status, _) = s.wait_exit(Duration::from_secs(20));
         let took = started.elapsed();
-        assert!(
-            took < Duration::from_secs(1),
-            "SIG{signal}: exit took {took:?}"
-        );
+        assert!(took < EXIT_SLACK, "SIG{signal}: exit took {took:?}");
         assert!(status.success(), "SIG{signal}: {status:?}");
         // Nothing but protocol on stdout.
         while let Ok(line) = s.lines.recv_timeout(Duration::from_millis(50)) {
@@ -408,10 +432,9 @@ fn sigterm_and_sigint_exit_within_a_second() {
 
 #[test]
 fn stdout_carries_nothing_but_protocol_on_exit_paths() {
-    let mut s = Server::start(&[
-        ("IBANFORGE_API_BASE", "http://127.0.0.1:1"),
-        ("IBANFORGE_API_KEY", "ifk_x"),
-    ]);
+    const KEY: &str = "ifk_wire_exit_path_secret";
+    let base = common::closed_port_base();
+    let mut s = Server::start(&[("IBANFORGE_API_BASE", &base), ("IBANFORGE_API_KEY", KEY)]);
     s.initialize("2025-06-18");
     s.send(&call(
         1,
@@ -424,17 +447,31 @@ fn stdout_carries_nothing_but_protocol_on_exit_paths() {
         "api_unreachable"
     );
     s.close_stdin();
-    s.wait_exit(Duration::from_secs(3));
-    let mut rest = String::new();
-    while let Ok(line) = s.lines.recv_timeout(Duration::from_millis(50)) {
-        rest.push_str(&line);
+    let (status, _) = s.wait_exit(Duration::from_secs(20));
+    assert!(status.success(), "exit on EOF is clean: {status:?}");
+    // Whatever came after the answer is protocol too, line by line.
+    let mut rest = Vec::new();
+    while let Ok(line) = s.lines.recv_timeout(Duration::from_millis(200)) {
+        rest.push(line);
     }
+    for line in &rest {
+        let msg: Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line:?}"));
+        assert_eq!(msg["jsonrpc"], "2.0", "{line}");
+    }
+    let err = s.stderr_after_exit();
     assert!(
-        rest.is_empty()
-            || rest
-                .lines()
-                .all(|l| serde_json::from_str::<Value>(l).is_ok())
+        err.contains("serving MCP on stdio") && err.contains("check_compliance"),
+        "the logs, on stderr: {err}"
     );
-    let mut err = String::new();
-    let _ = s.child.stderr.as_mut().map(|e| e.read_to_string(&mut err));
+    assert!(
+        err.contains("api_unreachable"),
+        "the outcome line says why: {err}"
+    );
+    assert!(!err.contains(KEY), "the key is not logged: {err}");
+    assert!(
+        !err.contains("DE89370400440532013000"),
+        "the IBAN is masked in the log: {err}"
+    );
+    assert!(!rest.join("\n").contains(KEY));
 }

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import readline from 'node:readline';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,4 +30,19 @@ export async function startStandIn() {
     child.once('exit', (code) => reject(new Error(`stand-in exited with ${code}`)));
   });
   return { base: firstLine.trim(), stop: () => child.kill('SIGTERM') };
+}
+
+/** Every paid answer of the stand-in, and every batch row, carries this; no local answer does. */
+export const MARKER = ['served_by', 'stand-in'];
+
+/**
+ * The SDKs' stdio transports add their default environment (HOME, LOGNAME, PATH, SHELL, TERM,
+ * USER) to the one given. Spread this into `env` to take those out again: Node's spawn skips
+ * variables whose value is `undefined`. Check the result with `environNames`.
+ */
+export const UNSET_DEFAULTS = { HOME: undefined, LOGNAME: undefined, SHELL: undefined, TERM: undefined, USER: undefined };
+
+/** The names of the variables a running process really has (Linux /proc). */
+export function environNames(pid) {
+  return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => kv.split('=')[0]).sort();
 }

@@ -4,7 +4,7 @@
 // schema mismatch fails here exactly as it would in Claude Desktop or Cursor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binary, CALLS, PATH, startStandIn } from './common.mjs';
+import { binary, CALLS, environNames, MARKER, PATH, startStandIn, UNSET_DEFAULTS } from './common.mjs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
@@ -12,13 +12,20 @@ async function connect(env) {
   const transport = new StdioClientTransport({ command: binary, args: [], env, stderr: 'pipe' });
   const client = new Client({ name: 'ibanforge-ts-test', version: '1.0.0' });
   await client.connect(transport);
+  client.serverPid = transport.pid;
   return client;
 }
 
+/** Whether an answer (or a batch row) is the stand-in API's own. */
+const marked = (v) => v?.[MARKER[0]] === MARKER[1];
+
 test('TypeScript SDK lists five tools and every answer passes its own schema check', async () => {
   // Minimal environment: no HOME, no key, no config dir; offline so nothing is attempted.
-  const client = await connect({ PATH: PATH, IBANFORGE_OFFLINE: '1' });
+  // The SDK would add HOME, USER… from its default environment: they are taken out, and the
+  // server's real environment is checked.
+  const client = await connect({ ...UNSET_DEFAULTS, PATH: PATH, IBANFORGE_OFFLINE: '1' });
   try {
+    assert.deepEqual(environNames(client.serverPid), ['IBANFORGE_OFFLINE', 'PATH']);
     const { tools } = await client.listTools();
     assert.deepEqual(tools.map((t) => t.name).sort(), Object.keys(CALLS).sort());
     for (const tool of tools) {
@@ -73,7 +80,12 @@ test('against the stand-in API: a good key gets full answers, an exhausted key d
       assert.equal(p.reason, null, name);
       assert.deepEqual(p.missing, [], name);
       assert.doesNotMatch(result.content[0].text.split('\n')[0], /RESULT —|MODE —/, name);
+      // The stand-in's own answer, not a local one stamped full (batch rows included).
+      assert.ok(marked(result.structuredContent), `${name}: the API's answer`);
+      for (const row of result.structuredContent.results ?? []) assert.ok(marked(row), `${name}: every row is the API's`);
     }
+    assert.equal(full.validate_iban.structuredContent.issuer.type, 'bank');
+    assert.equal(full.check_compliance.structuredContent.meta.scope, 'bank_bic_only');
     assert.deepEqual(full.validate_iban.structuredContent.stand_in_future_field, { added_in: '2027', kept: true });
 
     const degraded = await callAll('ifk_demo_exhausted', standIn.base);
@@ -86,6 +98,8 @@ test('against the stand-in API: a good key gets full answers, an exhausted key d
       assert.ok(p.missing.length > 0, name);
       assert.match(result.content[0].text, /^DEGRADED RESULT — .* Reason: monthly_quota_exhausted — /, name);
       assert.doesNotMatch(result.content[0].text, /anonymous/i, `${name}: a keyed user is never called anonymous`);
+      assert.ok(!marked(result.structuredContent), `${name}: a fallback is not the API's answer`);
+      for (const row of result.structuredContent.results ?? []) assert.ok(!marked(row), `${name}: nor any of its rows`);
     }
   } finally {
     standIn.stop();

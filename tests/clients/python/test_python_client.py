@@ -25,32 +25,34 @@ CALLS = {
 }
 
 
-async def exercise(mode: str) -> str:
+async def exercise(t: unittest.TestCase, mode: str) -> str:
+    # self.assert* rather than bare `assert`: these checks must hold under PYTHONOPTIMIZE too.
     params = StdioServerParameters(command=BINARY, args=[], env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "IBANFORGE_OFFLINE": "1"})
     async with Client(params, mode=mode, raise_exceptions=True) as client:
         tools = await client.list_tools()
-        names = sorted(t.name for t in tools.tools)
-        assert names == sorted(CALLS), names
+        names = sorted(t_.name for t_ in tools.tools)
+        t.assertEqual(names, sorted(CALLS))
         for tool in tools.tools:
-            assert tool.output_schema is not None and tool.output_schema["type"] == "object", tool.name
+            t.assertIsNotNone(tool.output_schema, tool.name)
+            t.assertEqual(tool.output_schema["type"], "object", tool.name)
         for name, args in CALLS.items():
             result = await client.call_tool(name, args)
-            assert result.is_error is False, (name, result)
+            t.assertIs(result.is_error, False, (name, result))
             provenance = result.structured_content["provenance"]
-            assert provenance["mode"] == "offline", (name, provenance)
-            assert result.content[0].text.startswith("OFFLINE RESULT — "), name
+            t.assertEqual(provenance["mode"], "offline", (name, provenance))
+            t.assertTrue(result.content[0].text.startswith("OFFLINE RESULT — "), name)
         bad = await client.call_tool("lookup_ch_clearing", {"iid": "123456"})
-        assert bad.is_error is True
-        assert "1–5 digits" in bad.content[0].text
+        t.assertIs(bad.is_error, True)
+        t.assertIn("1–5 digits", bad.content[0].text)
         return client.protocol_version
 
 
 class PythonClient(unittest.TestCase):
     def test_default_auto_mode_speaks_the_stateless_era(self) -> None:
-        self.assertEqual(asyncio.run(exercise("auto")), "2026-07-28")
+        self.assertEqual(asyncio.run(exercise(self, "auto")), "2026-07-28")
 
     def test_legacy_mode_uses_the_initialize_handshake(self) -> None:
-        self.assertIn(asyncio.run(exercise("legacy")), ("2025-11-25", "2025-06-18"))
+        self.assertIn(asyncio.run(exercise(self, "legacy")), ("2025-11-25", "2025-06-18"))
 
 
 if __name__ == "__main__":

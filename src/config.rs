@@ -16,6 +16,10 @@ pub const DEFAULT_TIMEOUT_MS: u64 = 8_000;
 /// Bounds for `IBANFORGE_TIMEOUT_MS`: below 100 ms nothing can answer; above two
 /// minutes an agent would think the tool hung.
 pub const TIMEOUT_RANGE_MS: std::ops::RangeInclusive<u64> = 100..=120_000;
+/// How long a full answer is served from the session cache, by default (24 h).
+pub const DEFAULT_CACHE_TTL_S: u64 = 24 * 60 * 60;
+/// How many full answers the session cache holds, by default (a few MB at most).
+pub const DEFAULT_CACHE_ENTRIES: usize = 10_000;
 /// Config files are small; refuse to read more than this.
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
@@ -86,6 +90,13 @@ pub struct Settings {
     pub offline: bool,
     /// Accept the SWIFT "aspirational" IBAN countries (off by default: no bank takes them).
     pub aspirational: bool,
+    /// How long a full answer is served again without a new (paid) request.
+    pub cache_ttl: Duration,
+    /// How many full answers are kept; 0 turns the session cache off.
+    pub cache_entries: usize,
+    /// After a batch is refused as too large for what is left (`monthly_quota_insufficient`,
+    /// `credits_insufficient`), send the rows that are still affordable.
+    pub spend_remaining: bool,
     /// Where a newer copy of the compliance lists would be (`compliance_lists.json` beside
     /// the config file, or in the config directory). Only a path: the file is read when a
     /// compliance answer first needs it, never at start-up.
@@ -103,6 +114,9 @@ impl Default for Settings {
             timeout: Duration::from_millis(DEFAULT_TIMEOUT_MS),
             offline: false,
             aspirational: false,
+            cache_ttl: Duration::from_secs(DEFAULT_CACHE_TTL_S),
+            cache_entries: DEFAULT_CACHE_ENTRIES,
+            spend_remaining: true,
             compliance_lists_file: None,
             config_file: None,
             origin: Origins::default(),
@@ -129,6 +143,9 @@ struct ConfigFile {
     timeout_ms: Option<u64>,
     offline: Option<bool>,
     aspirational: Option<bool>,
+    cache_ttl_s: Option<u64>,
+    cache_entries: Option<usize>,
+    spend_remaining: Option<bool>,
 }
 
 /// The platform config directory (`~/.config/ibanforge-mcp` on Linux), if there is a home.
@@ -165,6 +182,23 @@ fn parse_timeout(v: u64, from: &str, warnings: &mut Vec<String>) -> Option<Durat
             TIMEOUT_RANGE_MS.end()
         ));
         None
+    }
+}
+
+/// A numeric setting read from the environment (seconds or a count).
+trait NumericSetting {
+    fn set(&mut self, n: u64);
+}
+
+impl NumericSetting for Duration {
+    fn set(&mut self, n: u64) {
+        *self = Duration::from_secs(n);
+    }
+}
+
+impl NumericSetting for usize {
+    fn set(&mut self, n: u64) {
+        *self = usize::try_from(n).unwrap_or(usize::MAX);
     }
 }
 
@@ -207,6 +241,15 @@ impl Settings {
                         }
                         if let Some(a) = file.aspirational {
                             s.aspirational = a;
+                        }
+                        if let Some(t) = file.cache_ttl_s {
+                            s.cache_ttl = Duration::from_secs(t);
+                        }
+                        if let Some(n) = file.cache_entries {
+                            s.cache_entries = n;
+                        }
+                        if let Some(b) = file.spend_remaining {
+                            s.spend_remaining = b;
                         }
                         s.config_file = Some(path);
                     }
@@ -260,6 +303,31 @@ impl Settings {
                 Some(b) => s.aspirational = b,
                 None => warnings.push(format!(
                     "IBANFORGE_ASPIRATIONAL={a:?} is not 1/0/true/false; ignoring it"
+                )),
+            }
+        }
+
+        for (var, target) in [
+            (
+                "IBANFORGE_CACHE_TTL_S",
+                &mut s.cache_ttl as &mut dyn NumericSetting,
+            ),
+            ("IBANFORGE_CACHE_ENTRIES", &mut s.cache_entries),
+        ] {
+            if let Some(v) = env(var).filter(|v| !v.trim().is_empty()) {
+                match v.trim().parse::<u64>() {
+                    Ok(n) => target.set(n),
+                    Err(_) => warnings.push(format!(
+                        "{var}={v:?} is not a whole number; using the default"
+                    )),
+                }
+            }
+        }
+        if let Some(v) = env("IBANFORGE_SPEND_REMAINING") {
+            match parse_bool(&v) {
+                Some(b) => s.spend_remaining = b,
+                None => warnings.push(format!(
+                    "IBANFORGE_SPEND_REMAINING={v:?} is not 1/0/true/false; ignoring it"
                 )),
             }
         }

@@ -15,8 +15,11 @@ use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ibanforge-mcp");
 
+/// The session cache is off here: these tests count the requests each call makes (the
+/// cache's own tests are in tests/budget.rs).
 fn settings(api: &StandIn, key: Option<&str>) -> Settings {
     Settings {
+        cache_entries: 0,
         api_key: key.and_then(ApiKey::new),
         api_base: api.base.clone(),
         timeout: Duration::from_millis(3_000),

@@ -106,6 +106,15 @@ fn units(tool: ToolName) -> u64 {
     }
 }
 
+/// A batch refused as larger than what is left, then retried with the affordable rows
+/// ("spend what is left"): two requests, the affordable row's unit debited, the batch
+/// degraded with the API's reason, those rows full.
+fn partly_paid(key: KeyState, up: Upstream, tool: ToolName) -> bool {
+    key == KeyState::InsufficientQuota
+        && tool == ToolName::BatchValidateIban
+        && matches!(up, Upstream::Ok200 | Upstream::FreeEndpointDown)
+}
+
 struct Expected {
     mode: &'static str,
     reason: Option<&'static str>,
@@ -273,16 +282,24 @@ async fn every_key_state_times_every_upstream_times_every_tool() {
             if let Some(key) = &key {
                 // What the stand-in counted for this cell's key.
                 let stats = api.stats(key);
-                let reached = u64::from(up != Upstream::NothingListening);
+                let partly = partly_paid(key_state, up, tool);
+                let reached = u64::from(up != Upstream::NothingListening) + u64::from(partly);
                 assert_eq!(
                     stats.requests, reached,
                     "{cell}: paid requests seen {stats:?}"
                 );
-                let debited = if want.mode == "full" { units(tool) } else { 0 };
+                let debited = match (want.mode, partly) {
+                    ("full", _) => units(tool),
+                    (_, true) => 1,
+                    _ => 0,
+                };
                 assert_eq!(
                     stats.units_debited, debited,
                     "{cell}: units debited {stats:?}"
                 );
+            }
+            if partly_paid(key_state, up, tool) {
+                check_partly_paid(&cell, &outcome);
             }
             check_cell(&cell, want, tool, key.as_deref(), &outcome, elapsed);
         }
@@ -441,6 +458,26 @@ fn check_cell(
     check_whose_answer(cell, &want, tool, structured);
 }
 
+/// The affordable rows were bought in a second request; the label says how many.
+fn check_partly_paid(cell: &str, outcome: &Outcome) {
+    let Outcome::Answer {
+        structured, label, ..
+    } = outcome
+    else {
+        panic!("{cell}: {outcome:?}");
+    };
+    let rows = structured["results"].as_array().unwrap();
+    let full = rows
+        .iter()
+        .filter(|r| r["provenance"]["mode"] == "full")
+        .count();
+    assert!(full > 0 && full < rows.len(), "{cell}: {structured}");
+    assert!(
+        label.contains(&format!("{full} of {} answered in full", rows.len())),
+        "{cell}: {label}"
+    );
+}
+
 /// Whose answer this is: the stand-in's marker and API-only fields in every full cell (batch
 /// rows included), none of them in a fallback; and the verdict and key fields of every IBAN
 /// answer, whoever gave it.
@@ -457,6 +494,12 @@ fn check_whose_answer(cell: &str, want: &Expected, tool: ToolName, structured: &
         );
         for (i, row) in rows.iter().enumerate() {
             assert!(marked(row), "{cell}: batch row {i} is the API's: {row}");
+            assert_eq!(row["provenance"]["mode"], "full", "{cell}: row {i}");
+            assert_eq!(row["provenance"]["source"], "api", "{cell}: row {i}");
+            assert_eq!(
+                row["provenance"]["cross_check"]["status"], "agree",
+                "{cell}: row {i}: the offline engine's second opinion"
+            );
             assert!(
                 row["issuer"].is_object(),
                 "{cell}: row {i} has the API's issuer"
@@ -509,16 +552,32 @@ fn check_whose_answer(cell: &str, want: &Expected, tool: ToolName, structured: &
             !marked(structured),
             "{cell}: a fallback is not the API's answer: {structured}"
         );
+        let mut paid_rows = 0;
         for (i, row) in rows.iter().enumerate() {
+            // A row says who answered it: the API (a partly paid batch) or the engine.
+            let p = &row["provenance"];
+            if p["mode"] == "full" {
+                paid_rows += 1;
+                assert!(
+                    marked(row),
+                    "{cell}: full batch row {i} is the API's: {row}"
+                );
+                assert!(p["reason"].is_null() && p["source"] == "api", "{cell}: {p}");
+                continue;
+            }
+            assert_eq!(p["mode"], want.mode, "{cell}: row {i}: {p}");
+            assert_eq!(p["reason"].as_str(), want.reason, "{cell}: row {i}: {p}");
+            assert_eq!(p["source"], "local", "{cell}: row {i}: {p}");
             assert!(!marked(row), "{cell}: batch row {i} is a fallback: {row}");
             assert!(
                 row["issuer"].is_null() && row["cost_usdc"].is_null(),
                 "{cell}: row {i}"
             );
         }
-        assert!(
+        assert_eq!(
             structured["cost_usdc"].is_null(),
-            "{cell}: a fallback costs nothing"
+            paid_rows == 0,
+            "{cell}: a fallback costs nothing; a partly paid batch says what it cost"
         );
         assert!(structured.get("stand_in_future_field").is_none(), "{cell}");
         // Only an answer from the free endpoint carries its upgrade hint.

@@ -4,16 +4,15 @@
 
 mod common;
 
-
 use std::sync::Arc;
 use std::time::Duration;
 
 use ibanforge_mcp::config::{ApiKey, Settings};
 use ibanforge_mcp::engine::iban;
 use ibanforge_mcp::tools::{CallContext, Outcome, Toolbox};
+use ibanforge_stand_in::{KeyKind, StandIn};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use ibanforge_stand_in::{KeyKind, StandIn};
 
 const DE89: &str = "DE89 3704 0044 0532 0130 00";
 

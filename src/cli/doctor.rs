@@ -99,6 +99,9 @@ pub async fn run(settings: Settings) -> ExitCode {
             Err(f) => format!("API key        not checked: {}", f.detail),
         });
     }
+    for w in &d.usage_warnings {
+        line(format!("               {w}"));
+    }
     if d.health.is_some() {
         line(String::new());
     }

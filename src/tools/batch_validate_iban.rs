@@ -6,12 +6,14 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::ToolName;
 use super::answer::{Extra, Local, LocalAnswer};
 use super::args::{Arguments, IbanInput, InputError, MAX_BATCH, bounded_array, field};
 use super::iban_answer::{IbanValidation, LOCAL_COVERS};
 use super::policy::Tool;
+use super::provenance::{Mode, RowProvenance};
 use super::text::{Text, plain};
 use crate::api::{Failure, PaidRequest, Reason};
 use crate::engine::data;
@@ -39,6 +41,16 @@ pub struct BatchInput {
 }
 
 impl BatchInput {
+    /// The first input of each unique IBAN, in order of first appearance.
+    pub fn unique_inputs(&self) -> impl Iterator<Item = &IbanInput> {
+        (0..self.unique.len()).filter_map(|u| {
+            self.positions
+                .iter()
+                .position(|&p| p == u)
+                .map(|i| &self.ibans[i])
+        })
+    }
+
     pub fn new(ibans: Vec<IbanInput>) -> Self {
         let mut unique: Vec<String> = Vec::new();
         let positions = ibans
@@ -63,7 +75,7 @@ impl BatchInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchValidation {
     /// One result per input, in input order.
-    pub results: Vec<IbanValidation>,
+    pub results: Vec<BatchRow>,
     pub count: usize,
     pub valid_count: usize,
     #[serde(default)]
@@ -72,6 +84,67 @@ pub struct BatchValidation {
     pub processing_ms: Option<f64>,
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+/// One row: the IBAN's answer, and who gave it (a batch may be answered partly in full,
+/// partly from the session cache and partly locally).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BatchRow {
+    #[serde(flatten)]
+    pub validation: IbanValidation,
+    /// This row's own provenance: mode, source, reason, cache, cross-check.
+    pub provenance: RowProvenance,
+}
+
+/// The API's own batch answer (rows without provenance).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApiBatch {
+    pub results: Vec<IbanValidation>,
+    #[serde(default)]
+    pub cost_usdc: Option<f64>,
+    #[serde(default)]
+    pub processing_ms: Option<f64>,
+    /// Recounted over the input rows; the API's own counts are for what it was sent.
+    #[serde(default)]
+    pub count: Option<Value>,
+    #[serde(default)]
+    pub valid_count: Option<Value>,
+    /// Fields the API adds later, passed through.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl ApiBatch {
+    /// Check that the API answered every IBAN it was sent, once.
+    pub fn check(self, sent: usize) -> Result<Self, Failure> {
+        if self.results.len() == sent {
+            Ok(self)
+        } else {
+            Err(Failure::new(
+                Reason::InvalidApiResponse,
+                format!(
+                    "The API returned {} batch results for {sent} IBANs.",
+                    self.results.len()
+                ),
+                Some(200),
+            ))
+        }
+    }
+}
+
+impl BatchValidation {
+    /// Rows in input order from one answer per unique IBAN.
+    pub fn from_unique(input: &BatchInput, unique: &[BatchRow]) -> Self {
+        let results: Vec<BatchRow> = input.positions.iter().map(|&i| unique[i].clone()).collect();
+        Self {
+            count: results.len(),
+            valid_count: results.iter().filter(|r| r.validation.valid).count(),
+            results,
+            cost_usdc: None,
+            processing_ms: None,
+            extra: Extra::new(),
+        }
+    }
 }
 
 impl Tool for BatchValidateIban {
@@ -110,57 +183,22 @@ impl Tool for BatchValidateIban {
         }
     }
 
-    /// The API answers each unique IBAN once; every input position gets its answer back.
-    fn finish_full(input: &BatchInput, mut b: BatchValidation) -> Result<BatchValidation, Failure> {
-        let expected = input.unique.len();
-        if b.results.len() != expected {
-            return Err(Failure::new(
-                Reason::InvalidApiResponse,
-                format!(
-                    "The API returned {} batch results for {expected} IBANs.",
-                    b.results.len()
-                ),
-                Some(200),
-            ));
-        }
-        b.results = input
-            .positions
-            .iter()
-            .map(|&i| b.results[i].clone())
-            .collect();
-        b.count = b.results.len();
-        b.valid_count = b.results.iter().filter(|r| r.valid).count();
-        Ok(b)
-    }
-
+    /// Every row from the engine; each row's provenance is set by the policy, which knows
+    /// why the row is local.
     fn local(input: &BatchInput, engine: &Local) -> LocalAnswer<BatchValidation> {
-        let results: Vec<IbanValidation> = input
-            .ibans
-            .iter()
-            .map(|i| IbanValidation::local(&i.text, engine))
+        let unique: Vec<BatchRow> = input
+            .unique_inputs()
+            .map(|i| BatchRow {
+                validation: IbanValidation::local(&i.text, engine),
+                provenance: RowProvenance::local(),
+            })
             .collect();
-        let valid_count = results.iter().filter(|r| r.valid).count();
-        let mut missing: Vec<String> = Vec::new();
-        for r in &results {
-            for m in r.missing() {
-                let m = format!("results[].{m}");
-                if !missing.contains(&m) {
-                    missing.push(m);
-                }
-            }
-        }
+        let body = BatchValidation::from_unique(input, &unique);
         LocalAnswer {
             covers: LOCAL_COVERS.into(),
-            missing,
+            missing: rows_missing(body.results.iter().map(|r| &r.validation)),
             data_as_of: Some(data::BANK_DIRECTORY_AS_OF.into()),
-            body: BatchValidation {
-                count: results.len(),
-                valid_count,
-                results,
-                cost_usdc: None,
-                processing_ms: None,
-                extra: Extra::new(),
-            },
+            body,
         }
     }
 
@@ -170,8 +208,26 @@ impl Tool for BatchValidateIban {
 
     /// One line per row in input order, then the counts; sources and dates once.
     fn render(b: &BatchValidation, text: &mut Text) {
-        for (i, r) in b.results.iter().enumerate() {
-            text.line(r.row(i + 1));
+        for (i, row) in b.results.iter().enumerate() {
+            let r = &row.validation;
+            let mut line = r.row(i + 1);
+            match (&row.provenance.mode, &row.provenance.cache) {
+                (Mode::Full, Some(_)) => line.push_str(" — full (cached)"),
+                (Mode::Full, None) => {}
+                (mode, _) => line.push_str(&format!(" — {} (local)", mode.as_str())),
+            }
+            if let Some(x) = row
+                .provenance
+                .cross_check
+                .as_ref()
+                .filter(|x| x.disagrees())
+            {
+                line.push_str(&format!(
+                    " — WARNING offline engine disagrees: {}",
+                    x.rule.as_deref().unwrap_or("see cross_check")
+                ));
+            }
+            text.line(line);
             if let Some(bic) = &r.bic
                 && let Some(source) = &bic.source
             {
@@ -193,6 +249,20 @@ impl Tool for BatchValidateIban {
     }
 }
 
+/// What the local rows lack, as `results[].<field>`, each once.
+pub fn rows_missing<'a>(rows: impl Iterator<Item = &'a IbanValidation>) -> Vec<String> {
+    let mut missing: Vec<String> = Vec::new();
+    for r in rows {
+        for m in r.missing() {
+            let m = format!("results[].{m}");
+            if !missing.contains(&m) {
+                missing.push(m);
+            }
+        }
+    }
+    missing
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,31 +280,38 @@ mod tests {
         .unwrap();
         assert_eq!(input.unique.len(), 2);
         assert_eq!(input.positions, [0, 1, 0]);
-        let row = |iban: &str, valid| IbanValidation {
-            valid,
-            ..serde_json::from_value(json!({"iban": iban, "formatted": null, "valid": valid,
-                "country": null, "check_digits": null, "bban": null}))
-            .unwrap()
+        let texts: Vec<&str> = input.unique_inputs().map(|i| i.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["CH93 0076 2011 6238 5295 7", "DE89370400440532013000"]
+        );
+        let row = |iban: &str, valid| BatchRow {
+            validation: IbanValidation {
+                valid,
+                ..serde_json::from_value(json!({"iban": iban, "formatted": null, "valid": valid,
+                    "country": null, "check_digits": null, "bban": null}))
+                .unwrap()
+            },
+            provenance: RowProvenance::local(),
         };
-        let full = BatchValidation {
-            results: vec![
+        let b = BatchValidation::from_unique(
+            &input,
+            &[
                 row("CH9300762011623852957", true),
                 row("DE89370400440532013000", false),
             ],
-            count: 2,
-            valid_count: 1,
+        );
+        assert_eq!((b.count, b.valid_count), (3, 2));
+        assert_eq!(b.results[2].validation.iban, "CH9300762011623852957");
+        let api = ApiBatch {
+            results: vec![b.results[0].validation.clone()],
             cost_usdc: None,
             processing_ms: None,
+            count: None,
+            valid_count: None,
             extra: Extra::new(),
         };
-        let b = BatchValidateIban::finish_full(&input, full.clone()).unwrap();
-        assert_eq!((b.count, b.valid_count), (3, 2));
-        assert_eq!(b.results[2].iban, "CH9300762011623852957");
-        let short = BatchValidation {
-            results: vec![full.results[0].clone()],
-            ..full
-        };
-        let f = BatchValidateIban::finish_full(&input, short).unwrap_err();
+        let f = api.check(2).unwrap_err();
         assert_eq!(f.reason, Reason::InvalidApiResponse);
     }
 

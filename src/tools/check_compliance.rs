@@ -13,8 +13,10 @@ use serde_json::{Value, json};
 use super::ToolName;
 use super::answer::{Extra, Local, LocalAnswer, extra};
 use super::args::{Arguments, IbanInput, InputError};
+use super::cache::CacheKey;
 use super::iban_answer::{FREE_COVERS, IbanValidation};
 use super::policy::Tool;
+use super::provenance::CrossCheck;
 use super::text::{Text, facts, plain, yes_no};
 use super::validate_iban::IbanArgs;
 use crate::api::PaidRequest;
@@ -229,6 +231,18 @@ impl Tool for CheckCompliance {
         let mut answer = ComplianceCheck::local(free, engine.lists);
         answer.covers = format!("{FREE_COVERS} {}", answer.covers);
         Some(answer)
+    }
+
+    fn cache_key(input: &IbanInput) -> Option<CacheKey> {
+        Some(CacheKey::new("compliance", input.compact.clone()))
+    }
+
+    fn cross_check(
+        input: &IbanInput,
+        body: &ComplianceCheck,
+        engine: &Local,
+    ) -> Option<CrossCheck> {
+        Some(body.validation.cross_check(&input.text, engine))
     }
 
     /// Never reads more favourable than the answer's own risk level.

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::lists::ListsOrigin;
 use super::policy::{CallContext, Toolbox};
+use super::provenance::usage_warnings;
 use crate::api::{Failure, Reason, UsageCheck};
 use crate::engine::compliance::ComplianceLists;
 
@@ -19,6 +20,8 @@ pub struct Diagnosis {
     pub health: Option<Result<u16, Failure>>,
     /// `GET /v1/keys/usage`; `None` without a key or when nothing was asked.
     pub usage: Option<Result<UsageCheck, Failure>>,
+    /// The wall seen coming: 80 % of the monthly quota used, or credits short of a batch.
+    pub usage_warnings: Vec<String>,
     pub verdict: Verdict,
 }
 
@@ -46,6 +49,7 @@ impl Toolbox {
             lists_warning: self.lists.warning().map(str::to_string),
             health: None,
             usage: None,
+            usage_warnings: Vec::new(),
             verdict: Verdict::Healthy,
         };
         if self.settings.offline {
@@ -86,6 +90,17 @@ impl Toolbox {
                 }
                 _ => {}
             }
+            d.usage_warnings = match &usage {
+                Ok(UsageCheck::Quota(u)) => {
+                    let q = serde_json::json!({"used": u.used, "limit": u.limit, "remaining": u.remaining});
+                    usage_warnings(q.as_object(), None)
+                }
+                Ok(UsageCheck::Credits { remaining }) => {
+                    let c = serde_json::json!({"remaining": remaining});
+                    usage_warnings(None, c.as_object())
+                }
+                _ => Vec::new(),
+            };
             d.usage = Some(usage);
         }
         d.verdict = match (problems.is_empty(), self.api.keyed()) {

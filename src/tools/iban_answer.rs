@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::answer::{Country, Extra, Local, extra};
+use super::provenance::CrossCheck;
 use super::text::{Text, facts, plain, yes_no};
 use crate::engine::national::NationalCheck;
 use crate::engine::{banks, clearing, data, iban};
@@ -406,6 +407,117 @@ impl IbanValidation {
             line.push_str(&format!(" — national {}", n.status.replace('_', " ")));
         }
         line
+    }
+
+    /// The offline engine's second opinion on this (full) answer about `input`: structure
+    /// and mod-97, national check digits, and the bank-code register. The API's verdict is
+    /// never changed; a disagreement names the rule.
+    pub fn cross_check(&self, input: &str, engine: &Local) -> CrossCheck {
+        let local = Self::local(input, engine);
+        let national_rule = local.national_check.as_ref().and_then(|n| n.rule.clone());
+        if local.country_unknown_locally() {
+            return CrossCheck {
+                status: "not_checked".into(),
+                local_valid: None,
+                rule: None,
+                detail: Some(
+                    "The offline IBAN registry does not cover this country, so there is no second opinion."
+                        .into(),
+                ),
+            };
+        }
+        let local_rule = |v: &IbanValidation| -> String {
+            match v.error.as_deref() {
+                Some("national_check_failed") => national_rule
+                    .clone()
+                    .unwrap_or_else(|| "national check digits".into()),
+                Some("checksum_failed") | Some("invalid_check_digits") => "ISO 7064 mod-97".into(),
+                Some("wrong_length") => "IBAN registry length".into(),
+                Some("invalid_bban_structure") => "IBAN registry BBAN structure".into(),
+                Some(other) => other.to_string(),
+                None => "IBAN registry".into(),
+            }
+        };
+        match (self.valid, local.valid) {
+            (true, false) => {
+                let rule = local_rule(&local);
+                CrossCheck {
+                    status: "disagree".into(),
+                    local_valid: Some(false),
+                    detail: Some(format!(
+                        "the API calls this IBAN valid, but it fails the {rule} check ({})",
+                        local
+                            .error_detail
+                            .as_deref()
+                            .unwrap_or("see the offline engine's answer")
+                    )),
+                    rule: Some(rule),
+                }
+            }
+            (false, true) => CrossCheck {
+                status: "disagree".into(),
+                local_valid: Some(true),
+                rule: self.error.clone(),
+                detail: Some(format!(
+                    "the API calls this IBAN invalid ({}), but it passes the offline engine's structure, mod-97{} checks",
+                    self.error.as_deref().unwrap_or("no reason given"),
+                    national_rule
+                        .as_deref()
+                        .map(|r| format!(" and {r}"))
+                        .unwrap_or_default()
+                )),
+            },
+            (false, false) => CrossCheck {
+                status: "agree".into(),
+                local_valid: Some(false),
+                rule: Some(local_rule(&local)),
+                detail: Some("The offline engine also finds this IBAN invalid.".into()),
+            },
+            (true, true) => {
+                let api_verified = self
+                    .bank_code_check
+                    .as_ref()
+                    .is_some_and(|c| c.status == "verified");
+                let register = local
+                    .bank_code_check
+                    .as_ref()
+                    .filter(|c| c.status == "not_in_register" && c.authoritative == Some(true));
+                if let (true, Some(reg)) = (api_verified, register) {
+                    let name = reg
+                        .register
+                        .clone()
+                        .unwrap_or_else(|| "the register".into());
+                    return CrossCheck {
+                        status: "disagree".into(),
+                        local_valid: Some(true),
+                        detail: Some(format!(
+                            "the API verified bank code {}, but the official register embedded here ({name}, as of {}) does not list it",
+                            reg.value.as_deref().unwrap_or("?"),
+                            reg.as_of.as_deref().unwrap_or("?")
+                        )),
+                        rule: Some(format!("bank-code register ({name})")),
+                    };
+                }
+                let mut checked = vec!["structure".to_string(), "mod-97".into()];
+                checked.extend(national_rule);
+                if local
+                    .bank_code_check
+                    .as_ref()
+                    .is_some_and(|c| c.status == "verified")
+                {
+                    checked.push("bank-code register".into());
+                }
+                CrossCheck {
+                    status: "agree".into(),
+                    local_valid: Some(true),
+                    detail: Some(format!(
+                        "The offline engine agrees ({}).",
+                        checked.join(", ")
+                    )),
+                    rule: Some(checked.join(", ")),
+                }
+            }
+        }
     }
 
     /// Validate one IBAN with everything the engine knows offline.

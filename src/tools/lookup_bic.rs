@@ -11,6 +11,7 @@ use serde_json::json;
 use super::ToolName;
 use super::answer::{Country, Extra, Local, LocalAnswer, extra};
 use super::args::{Arguments, InputError, bounded_string, field};
+use super::cache::CacheKey;
 use super::policy::Tool;
 use super::text::{Text, facts, plain, yes_no};
 use crate::api::PaidRequest;
@@ -189,6 +190,10 @@ impl Tool for LookupBic {
             missing,
             data_as_of: Some(data::BANK_DIRECTORY_AS_OF.into()),
         }
+    }
+
+    fn cache_key(input: &BicInput) -> Option<CacheKey> {
+        Some(CacheKey::new("bic", input.0.clone()))
     }
 
     fn summary(b: &BicLookup) -> String {

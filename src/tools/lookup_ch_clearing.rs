@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use super::ToolName;
 use super::answer::{Extra, Local, LocalAnswer, extra};
 use super::args::{Arguments, InputError, bounded_string, field};
+use super::cache::CacheKey;
 use super::policy::Tool;
 use super::text::{Text, facts, yes_no};
 use crate::api::PaidRequest;
@@ -254,6 +255,10 @@ impl Tool for LookupChClearing {
             missing,
             data_as_of: Some(data::BANK_DIRECTORY_AS_OF.into()),
         }
+    }
+
+    fn cache_key(input: &IidInput) -> Option<CacheKey> {
+        Some(CacheKey::new("clearing", input.0.clone()))
     }
 
     fn summary(c: &ClearingLookup) -> String {

@@ -14,6 +14,7 @@
 pub mod answer;
 pub mod args;
 pub mod batch_validate_iban;
+pub mod cache;
 pub mod check_compliance;
 pub mod doctor;
 pub mod iban_answer;

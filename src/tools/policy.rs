@@ -23,9 +23,14 @@ use tokio::time::Instant as Deadline;
 
 use super::answer::{Answer, Local, LocalAnswer};
 use super::args::{Arguments, InputError};
+use super::batch_validate_iban::{ApiBatch, BatchInput, BatchRow, BatchValidation, rows_missing};
+use super::cache::{CacheKey, SessionCache};
 use super::iban_answer::IbanValidation;
+use super::iban_answer::LOCAL_COVERS;
 use super::lists::ComplianceSource;
-use super::provenance::{Mode, Provenance, Shortfall, Source, single_line};
+use super::provenance::{
+    CrossCheck, Mode, Provenance, RowProvenance, Shortfall, Source, single_line,
+};
 use super::text::Text;
 use super::{Outcome, ToolName};
 use crate::api::{ApiClient, Failure, KeySafety, PaidRequest, Reason, Success, Unlock};
@@ -74,6 +79,18 @@ pub trait Tool {
     ) -> Option<LocalAnswer<Self::Body>> {
         None
     }
+    /// Where a full answer to this input is kept in the session cache (never pay twice).
+    fn cache_key(_input: &Self::Input) -> Option<CacheKey> {
+        None
+    }
+    /// The offline engine's second opinion on a full answer (IBAN answers only).
+    fn cross_check(
+        _input: &Self::Input,
+        _body: &Self::Body,
+        _engine: &Local,
+    ) -> Option<CrossCheck> {
+        None
+    }
     /// One line about the result: the full answer's label, and the end of every other label.
     fn summary(body: &Self::Body) -> String;
     /// The lines after the label in the text block: a lean rendering of the body.
@@ -112,6 +129,7 @@ pub struct Toolbox {
     pub(super) api: Arc<ApiClient>,
     api_slots: Arc<Semaphore>,
     pub(super) lists: Arc<ComplianceSource>,
+    cache: Arc<SessionCache>,
 }
 
 /// An answer before it is serialised, and what the log line says about it.
@@ -127,11 +145,16 @@ impl Toolbox {
         let lists = Arc::new(ComplianceSource::new(
             settings.compliance_lists_file.clone(),
         ));
+        let cache = Arc::new(SessionCache::new(
+            settings.cache_entries,
+            settings.cache_ttl,
+        ));
         Self {
             settings,
             api,
             api_slots: Arc::new(Semaphore::new(MAX_API_CALLS_IN_FLIGHT)),
             lists,
+            cache,
         }
     }
 
@@ -158,12 +181,10 @@ impl Toolbox {
                 ToolName::ALL.map(ToolName::name).join(", ")
             )
         })?;
-        use super::{
-            BatchValidateIban, CheckCompliance, LookupBic, LookupChClearing, ValidateIban,
-        };
+        use super::{CheckCompliance, LookupBic, LookupChClearing, ValidateIban};
         Ok(match tool {
             ToolName::ValidateIban => self.run::<ValidateIban>(arguments, context).await,
-            ToolName::BatchValidateIban => self.run::<BatchValidateIban>(arguments, context).await,
+            ToolName::BatchValidateIban => self.run_batch(arguments, context).await,
             ToolName::LookupBic => self.run::<LookupBic>(arguments, context).await,
             ToolName::LookupChClearing => self.run::<LookupChClearing>(arguments, context).await,
             ToolName::CheckCompliance => self.run::<CheckCompliance>(arguments, context).await,
@@ -174,36 +195,36 @@ impl Toolbox {
         let started = Instant::now();
         let input = match T::parse(arguments) {
             Ok(input) => input,
-            Err(e) => {
-                tracing::info!(
-                    tool = T::NAME.name(),
-                    mode = "input_error",
-                    duration_ms = started.elapsed().as_millis() as u64,
-                    "tool call"
-                );
-                return Outcome::InputError(e);
-            }
+            Err(e) => return input_error::<T>(e, started),
         };
         let deadline = Deadline::now() + self.settings.timeout;
         let answered = self.answer::<T>(&input, deadline, context).await;
-        log_call(
-            T::NAME,
-            &answered.provenance,
-            &T::log_input(&input),
-            started.elapsed(),
-        );
-        let mut text = Text::new(&answered.label);
-        T::render(&answered.body, &mut text);
-        text.provenance(&answered.provenance);
-        let structured = serde_json::to_value(Answer {
-            body: answered.body,
-            provenance: answered.provenance,
-        })
-        .expect("answers serialise (plain data, string keys)");
-        Outcome::Answer {
-            structured,
-            label: answered.label,
-            text: text.finish(),
+        outcome::<T>(answered, &T::log_input(&input), started)
+    }
+
+    /// The paid request, in one of the in-flight slots, inside the call's deadline.
+    async fn paid(
+        &self,
+        request: &PaidRequest,
+        deadline: Deadline,
+        ua: &str,
+    ) -> Result<Success, Failure> {
+        let paid = async {
+            let _slot = self.api_slots.acquire().await.map_err(|_| {
+                Failure::new(Reason::ApiUnreachable, "The server is shutting down.", None)
+            })?;
+            self.api.paid(request, ua).await
+        };
+        match tokio::time::timeout_at(deadline, paid).await {
+            Ok(result) => result,
+            Err(_) => Err(Failure::new(
+                Reason::ApiUnreachable,
+                format!(
+                    "The API did not answer within {} ms (IBANFORGE_TIMEOUT_MS).",
+                    self.settings.timeout.as_millis()
+                ),
+                None,
+            )),
         }
     }
 
@@ -224,35 +245,34 @@ impl Toolbox {
         context: &CallContext,
     ) -> Answered<T::Body> {
         if self.settings.offline {
-            let shortfall = Shortfall::offline(format!(
-                "Offline mode is on ({}); no network call was made.",
-                self.settings.origin.offline.describe()
-            ));
             let local = T::local(input, &self.local_engine());
-            return fallback::<T>(&shortfall, local, Source::Local);
+            return fallback::<T>(&self.offline_shortfall(), local, Source::Local);
+        }
+        // Never pay twice: a full answer to the same question is served again.
+        let key = T::cache_key(input);
+        if let Some(key) = &key
+            && let Some(cached) = self.cache.get(key)
+            && let Ok(body) = T::Body::deserialize(&cached.body)
+        {
+            let mut provenance = Provenance::full(None, None);
+            provenance.cache = Some(cached.hit);
+            return self.full::<T>(input, body, provenance);
         }
         let ua = context.user_agent();
-        let request = T::request(input);
-        let paid = async {
-            let _slot = self.api_slots.acquire().await.map_err(|_| {
-                Failure::new(Reason::ApiUnreachable, "The server is shutting down.", None)
-            })?;
-            self.api.paid(&request, &ua).await
-        };
-        let failure = match tokio::time::timeout_at(deadline, paid).await {
-            Ok(Ok(success)) => match full_body::<T>(input, &success) {
-                Ok(body) => return full::<T>(body, success),
+        let failure = match self.paid(&T::request(input), deadline, &ua).await {
+            Ok(success) => match full_body::<T>(input, &success) {
+                Ok(body) => {
+                    if let Some(key) = key
+                        && let Ok(value) = serde_json::to_value(&body)
+                    {
+                        self.cache.put(key, value);
+                    }
+                    let provenance = Provenance::full(success.quota, success.credits);
+                    return self.full::<T>(input, body, provenance);
+                }
                 Err(f) => f,
             },
-            Ok(Err(f)) => f,
-            Err(_) => Failure::new(
-                Reason::ApiUnreachable,
-                format!(
-                    "The API did not answer within {} ms (IBANFORGE_TIMEOUT_MS).",
-                    self.settings.timeout.as_millis()
-                ),
-                None,
-            ),
+            Err(f) => f,
         };
         let shortfall = self.shortfall(failure);
         let engine = self.local_engine();
@@ -268,6 +288,258 @@ impl Toolbox {
             return fallback::<T>(&shortfall, free, Source::FreeFormatEndpoint);
         }
         fallback::<T>(&shortfall, local, Source::Local)
+    }
+
+    fn offline_shortfall(&self) -> Shortfall {
+        Shortfall::offline(format!(
+            "Offline mode is on ({}); no network call was made.",
+            self.settings.origin.offline.describe()
+        ))
+    }
+
+    /// `batch_validate_iban`: the chain row by row, in one request. Rows this session has
+    /// already paid for come from the cache; the rest go in one batch request; a batch
+    /// refused as larger than what is left (`monthly_quota_insufficient`,
+    /// `credits_insufficient`: nothing debited) is retried once with the rows still
+    /// affordable; every other row is answered locally. Each row says which.
+    async fn run_batch(&self, arguments: Option<&Arguments>, context: &CallContext) -> Outcome {
+        use super::BatchValidateIban as B;
+        let started = Instant::now();
+        let input = match B::parse(arguments) {
+            Ok(input) => input,
+            Err(e) => return input_error::<B>(e, started),
+        };
+        let deadline = Deadline::now() + self.settings.timeout;
+        let answered = self.batch(&input, deadline, context).await;
+        outcome::<B>(answered, &B::log_input(&input), started)
+    }
+
+    async fn batch(
+        &self,
+        input: &BatchInput,
+        deadline: Deadline,
+        context: &CallContext,
+    ) -> Answered<BatchValidation> {
+        let engine = self.local_engine();
+        if self.settings.offline {
+            return self.batch_with_local_rows(
+                input,
+                vec![None; input.unique.len()],
+                &self.offline_shortfall(),
+                None,
+            );
+        }
+        let texts: Vec<&str> = input.unique_inputs().map(|i| i.text.as_str()).collect();
+        let full_row = |i: usize, v: IbanValidation, cache| {
+            let mut p = Provenance::full(None, None);
+            p.cache = cache;
+            p.cross_check = Some(v.cross_check(texts[i], &engine));
+            BatchRow {
+                validation: v,
+                provenance: p.row(),
+            }
+        };
+        // Rows already paid for this session.
+        let mut rows: Vec<Option<BatchRow>> = input
+            .unique
+            .iter()
+            .enumerate()
+            .map(|(i, compact)| {
+                let c = self.cache.get(&CacheKey::new(IBAN_KIND, compact.clone()))?;
+                let v = IbanValidation::deserialize(&c.body).ok()?;
+                Some(full_row(i, v, Some(c.hit)))
+            })
+            .collect();
+        let unpaid: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].is_none()).collect();
+        if unpaid.is_empty() {
+            return self.batch_full(input, rows, None, None, None);
+        }
+        let ua = context.user_agent();
+        let mut usage = (None, None);
+        let mut cost = None;
+        let mut api_fields = (None, crate::api::JsonObject::new());
+        let mut ask = async |send: &[usize], rows: &mut Vec<Option<BatchRow>>| {
+            let request = PaidRequest::Batch {
+                ibans: send.iter().map(|&i| input.unique[i].clone()).collect(),
+            };
+            let success = self.paid(&request, deadline, &ua).await?;
+            let api = ApiBatch::deserialize(&success.body)
+                .map_err(|e| {
+                    Failure::new(
+                        Reason::InvalidApiResponse,
+                        format!("The API's answer does not have the documented shape ({e})."),
+                        Some(200),
+                    )
+                })?
+                .check(send.len())?;
+            for (&i, v) in send.iter().zip(api.results) {
+                if let Ok(value) = serde_json::to_value(&v) {
+                    self.cache
+                        .put(CacheKey::new(IBAN_KIND, input.unique[i].clone()), value);
+                }
+                rows[i] = Some(full_row(i, v, None));
+            }
+            usage = (success.quota, success.credits);
+            cost = Some(cost.unwrap_or(0.0) + api.cost_usdc.unwrap_or(0.0));
+            api_fields = (api.processing_ms, api.extra);
+            Ok::<(), Failure>(())
+        };
+        let first = match ask(&unpaid, &mut rows).await {
+            Ok(()) => {
+                let mut answered = self.batch_full(input, rows, usage.0, usage.1, cost);
+                answered.body.processing_ms = api_fields.0;
+                answered.body.extra = api_fields.1;
+                return answered;
+            }
+            Err(f) => f,
+        };
+        // Spend what is left: the refusal says how much a smaller request could still buy.
+        let affordable = affordable_rows(&first, unpaid.len());
+        let mut again = None;
+        if self.settings.spend_remaining
+            && let Some(k) = affordable.filter(|&k| k > 0 && k < unpaid.len())
+            && let Err(f) = ask(&unpaid[..k], &mut rows).await
+        {
+            again = Some((self.shortfall(f), unpaid[..k].to_vec()));
+        }
+        let shortfall = self.shortfall(first);
+        self.batch_with_local_rows(input, rows, &shortfall, again)
+            .with_cost(cost)
+    }
+
+    /// Every row full (fresh or cached): the batch is full.
+    fn batch_full(
+        &self,
+        input: &BatchInput,
+        rows: Vec<Option<BatchRow>>,
+        quota: Option<crate::api::JsonObject>,
+        credits: Option<crate::api::JsonObject>,
+        cost: Option<f64>,
+    ) -> Answered<BatchValidation> {
+        use super::BatchValidateIban as B;
+        let unique: Vec<BatchRow> = rows.into_iter().flatten().collect();
+        let mut body = BatchValidation::from_unique(input, &unique);
+        body.cost_usdc = cost;
+        let mut provenance = Provenance::full(quota, credits);
+        // Served wholly from the cache: say so at the top too (the oldest row's time).
+        if unique.iter().all(|r| r.provenance.cache.is_some()) {
+            provenance.cache = unique
+                .iter()
+                .filter_map(|r| r.provenance.cache.clone())
+                .max_by_key(|c| c.age_s);
+        }
+        let mut notes = provenance.label_notes();
+        let disagreements = disagreeing_rows(&body);
+        if !disagreements.is_empty() {
+            notes.insert(0, disagreements);
+        }
+        let cached = body
+            .results
+            .iter()
+            .filter(|r| r.provenance.cache.is_some())
+            .count();
+        if cached > 0 && provenance.cache.is_none() {
+            notes.insert(
+                0,
+                format!("{cached} rows served from this session's cache (no new charge)"),
+            );
+        }
+        Answered {
+            label: with_notes(B::summary(&body), &notes),
+            body,
+            provenance,
+        }
+    }
+
+    /// Some rows are not full: each missing row is answered locally, saying why (`again`:
+    /// the rows of a second, refused request and their own shortfall).
+    fn batch_with_local_rows(
+        &self,
+        input: &BatchInput,
+        rows: Vec<Option<BatchRow>>,
+        shortfall: &Shortfall,
+        again: Option<(Shortfall, Vec<usize>)>,
+    ) -> Answered<BatchValidation> {
+        use super::BatchValidateIban as B;
+        let engine = self.local_engine();
+        let texts: Vec<&str> = input.unique_inputs().map(|i| i.text.as_str()).collect();
+        let mut local_rows: Vec<&IbanValidation> = Vec::new();
+        let rows: Vec<BatchRow> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, row)| {
+                row.unwrap_or_else(|| {
+                    let why = match &again {
+                        Some((s, retried)) if retried.contains(&i) => s,
+                        _ => shortfall,
+                    };
+                    BatchRow {
+                        validation: IbanValidation::local(texts[i], &engine),
+                        provenance: RowProvenance {
+                            mode: why.mode,
+                            source: Source::Local,
+                            reason: Some(why.why.reason.clone()),
+                            cache: None,
+                            cross_check: None,
+                        },
+                    }
+                })
+            })
+            .collect();
+        let body = BatchValidation::from_unique(input, &rows);
+        let full = body
+            .results
+            .iter()
+            .filter(|r| r.provenance.mode == Mode::Full)
+            .count();
+        local_rows.extend(
+            body.results
+                .iter()
+                .filter(|r| r.provenance.mode != Mode::Full)
+                .map(|r| &r.validation),
+        );
+        let missing = rows_missing(local_rows.into_iter());
+        let covers = if full > 0 {
+            format!(
+                "{full} of {} answered in full; the rest: {LOCAL_COVERS}",
+                body.count
+            )
+        } else {
+            LOCAL_COVERS.to_string()
+        };
+        let provenance = shortfall.provenance(
+            Source::Local,
+            missing,
+            Some(crate::engine::data::BANK_DIRECTORY_AS_OF.into()),
+        );
+        let mut label = shortfall.label(&covers, &B::summary(&body));
+        let disagreements = disagreeing_rows(&body);
+        if !disagreements.is_empty() {
+            label = with_notes(label, &[disagreements]);
+        }
+        Answered {
+            body,
+            provenance,
+            label,
+        }
+    }
+
+    /// A full answer (fresh or from the cache): the offline engine's second opinion, and
+    /// the label with what the user should know — usage near the wall, a cache hit, a
+    /// disagreement.
+    fn full<T: Tool>(
+        &self,
+        input: &T::Input,
+        body: T::Body,
+        mut provenance: Provenance,
+    ) -> Answered<T::Body> {
+        provenance.cross_check = T::cross_check(input, &body, &self.local_engine());
+        let label = with_notes(T::summary(&body), &provenance.label_notes());
+        Answered {
+            body,
+            provenance,
+            label,
+        }
     }
 
     /// A failure of the paid call, worded for this user. A keyed user is never told
@@ -315,6 +587,98 @@ impl Toolbox {
     }
 }
 
+/// The cache kind of an IBAN's validation, shared by `validate_iban` and batch rows.
+pub const IBAN_KIND: &str = "iban";
+
+impl Answered<BatchValidation> {
+    fn with_cost(mut self, cost: Option<f64>) -> Self {
+        self.body.cost_usdc = cost;
+        self
+    }
+}
+
+/// How many rows a refusal says are still affordable: `cause.quota.remaining` units (one per
+/// IBAN), or `cause.credits.remaining` at the price per row that `required` implies.
+fn affordable_rows(refusal: &Failure, rows: usize) -> Option<usize> {
+    let number = |m: &crate::api::JsonObject, k: &str| m.get(k).and_then(serde_json::Value::as_u64);
+    let k = match refusal.reason {
+        Reason::MonthlyQuotaInsufficient => number(refusal.quota.as_ref()?, "remaining")?,
+        Reason::CreditsInsufficient => {
+            let credits = refusal.credits.as_ref()?;
+            let remaining = number(credits, "remaining")?;
+            let per_row = number(credits, "required")
+                .map(|r| r.div_ceil(rows.max(1) as u64))
+                .filter(|&p| p > 0)
+                .unwrap_or(1);
+            remaining / per_row
+        }
+        _ => return None,
+    };
+    Some(usize::try_from(k).unwrap_or(usize::MAX).min(rows))
+}
+
+/// "WARNING: the offline engine disagrees on rows 3, 7" (nothing when all agree).
+fn disagreeing_rows(b: &BatchValidation) -> String {
+    let rows: Vec<String> = b
+        .results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.provenance
+                .cross_check
+                .as_ref()
+                .is_some_and(CrossCheck::disagrees)
+        })
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    if rows.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "WARNING: the offline engine disagrees with the API on row {} (see each row's cross_check)",
+            rows.join(", ")
+        )
+    }
+}
+
+/// The summary, then what the user should know, on the one label line.
+fn with_notes(summary: String, notes: &[String]) -> String {
+    let mut label = summary;
+    for n in notes {
+        label.push_str(" — ");
+        label.push_str(n);
+    }
+    single_line(&label)
+}
+
+fn input_error<T: Tool>(e: InputError, started: Instant) -> Outcome {
+    tracing::info!(
+        tool = T::NAME.name(),
+        mode = "input_error",
+        duration_ms = started.elapsed().as_millis() as u64,
+        "tool call"
+    );
+    Outcome::InputError(e)
+}
+
+/// Log the call, render the text block, serialise the answer once.
+fn outcome<T: Tool>(answered: Answered<T::Body>, log_input: &str, started: Instant) -> Outcome {
+    log_call(T::NAME, &answered.provenance, log_input, started.elapsed());
+    let mut text = Text::new(&answered.label);
+    T::render(&answered.body, &mut text);
+    text.provenance(&answered.provenance);
+    let structured = serde_json::to_value(Answer {
+        body: answered.body,
+        provenance: answered.provenance,
+    })
+    .expect("answers serialise (plain data, string keys)");
+    Outcome::Answer {
+        structured,
+        label: answered.label,
+        text: text.finish(),
+    }
+}
+
 /// Replace the word "anonymous" (any case) in upstream text shown to a keyed user.
 fn scrub_anonymous(s: &str) -> String {
     // ASCII lower-casing keeps byte offsets, so indices found in it cut the original.
@@ -341,29 +705,6 @@ fn full_body<T: Tool>(input: &T::Input, success: &Success) -> Result<T::Body, Fa
         )
     })?;
     T::finish_full(input, body)
-}
-
-fn full<T: Tool>(body: T::Body, success: Success) -> Answered<T::Body> {
-    let provenance = Provenance::full(success.quota, success.credits);
-    let mut label = T::summary(&body);
-    // The quota wall should never come as a surprise: say when it is near.
-    if let Some(q) = provenance
-        .quota
-        .as_ref()
-        .filter(|q| q.get("notice").is_some())
-    {
-        let number = |k: &str| q.get(k).map_or_else(|| "?".into(), |v| v.to_string());
-        label.push_str(&format!(
-            " (quota notice: {} of {} requests used this month)",
-            number("used"),
-            number("limit")
-        ));
-    }
-    Answered {
-        body,
-        provenance,
-        label: single_line(&label),
-    }
 }
 
 fn fallback<T: Tool>(

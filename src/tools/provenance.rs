@@ -68,6 +68,65 @@ pub struct Provenance {
     pub missing: Vec<String>,
     /// Date stamp of the embedded data used, when `source` is `local`.
     pub data_as_of: Option<String>,
+    /// Set when the answer was served from this process's session cache (no new request).
+    pub cache: Option<CacheHit>,
+    /// On a full IBAN answer: the offline engine's second opinion.
+    pub cross_check: Option<CrossCheck>,
+}
+
+/// A full answer served again from the session cache, without a new (paid) request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CacheHit {
+    pub hit: bool,
+    /// When the API gave the answer (RFC 3339, UTC).
+    pub fetched_at: String,
+    /// Seconds since then.
+    pub age_s: u64,
+}
+
+/// The offline engine's second opinion on a full IBAN answer. The API's verdict is never
+/// changed: a disagreement is reported, not resolved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CrossCheck {
+    /// agree | disagree | not_checked
+    pub status: String,
+    /// The offline engine's own verdict (`null` when it could not check).
+    pub local_valid: Option<bool>,
+    /// The rule behind a disagreement, or the rules checked.
+    pub rule: Option<String>,
+    /// One sentence on what was compared and found.
+    pub detail: Option<String>,
+}
+
+impl CrossCheck {
+    pub fn disagrees(&self) -> bool {
+        self.status == "disagree"
+    }
+}
+
+/// What each row of a batch says about itself: a batch may be answered partly in full,
+/// partly from the cache and partly locally.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RowProvenance {
+    pub mode: Mode,
+    pub source: Source,
+    /// `null` iff mode is `full`.
+    pub reason: Option<Reason>,
+    pub cache: Option<CacheHit>,
+    pub cross_check: Option<CrossCheck>,
+}
+
+impl RowProvenance {
+    /// A placeholder for a local row, before the policy says why it is local.
+    pub fn local() -> Self {
+        Self {
+            mode: Mode::Offline,
+            source: Source::Local,
+            reason: Some(Reason::OfflineMode),
+            cache: None,
+            cross_check: None,
+        }
+    }
 }
 
 impl Provenance {
@@ -84,7 +143,80 @@ impl Provenance {
             unlock: Vec::new(),
             missing: Vec::new(),
             data_as_of: None,
+            cache: None,
+            cross_check: None,
         }
+    }
+
+    /// The part a batch row carries.
+    pub fn row(&self) -> RowProvenance {
+        RowProvenance {
+            mode: self.mode,
+            source: self.source,
+            reason: self.reason.clone(),
+            cache: self.cache.clone(),
+            cross_check: self.cross_check.clone(),
+        }
+    }
+
+    /// What the label adds to a full answer, in plain words with the numbers: usage near
+    /// the limit, when a cached answer was fetched, a cross-check disagreement.
+    pub fn label_notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if let Some(c) = &self.cache {
+            notes.push(format!(
+                "served from this session's cache, fetched {} ({} ago; no new charge)",
+                c.fetched_at,
+                age(c.age_s)
+            ));
+        }
+        if let Some(x) = self.cross_check.as_ref().filter(|x| x.disagrees()) {
+            notes.push(format!(
+                "WARNING: the offline engine disagrees: {}",
+                x.detail.as_deref().unwrap_or("see provenance.cross_check")
+            ));
+        }
+        notes.extend(usage_warnings(self.quota.as_ref(), self.credits.as_ref()));
+        notes
+    }
+}
+
+/// Rows a full batch may have: a prepaid balance below this cannot pay for one.
+pub const BATCH_ROWS: u64 = 100;
+
+/// Warnings before the wall: 80 % of the monthly quota used (computed from the numbers,
+/// whether or not the API sends `X-Quota-Notice`), or credits that would not cover a
+/// 100-IBAN batch.
+pub fn usage_warnings(quota: Option<&JsonObject>, credits: Option<&JsonObject>) -> Vec<String> {
+    let number = |m: &JsonObject, k: &str| m.get(k).and_then(serde_json::Value::as_u64);
+    let mut out = Vec::new();
+    if let Some(q) = quota
+        && let (Some(used), Some(limit)) = (number(q, "used"), number(q, "limit"))
+        && limit > 0
+        && (used * 5 >= limit * 4 || q.get("notice").is_some())
+    {
+        let left = number(q, "remaining").unwrap_or(limit.saturating_sub(used));
+        out.push(format!(
+            "quota warning: {used} of {limit} requests used this month, {left} left"
+        ));
+    }
+    if let Some(c) = credits
+        && let Some(left) = number(c, "remaining")
+        && left < BATCH_ROWS
+    {
+        out.push(format!(
+            "credit warning: {left} credits left, not enough for a {BATCH_ROWS}-IBAN batch"
+        ));
+    }
+    out
+}
+
+/// `3 min`, `2 h 5 min`, `40 s`.
+fn age(seconds: u64) -> String {
+    match seconds {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min", s / 60),
+        s => format!("{} h {} min", s / 3600, (s % 3600) / 60),
     }
 }
 
@@ -129,6 +261,8 @@ impl Shortfall {
             unlock: self.why.unlock.clone(),
             missing,
             data_as_of,
+            cache: None,
+            cross_check: None,
         }
     }
 
@@ -160,6 +294,31 @@ pub fn single_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn warns_at_80_percent_from_the_numbers_and_when_credits_run_low() {
+        let q = |used: u64| {
+            serde_json::json!({"used": used, "limit": 200, "remaining": 200 - used})
+                .as_object()
+                .unwrap()
+                .clone()
+        };
+        assert!(usage_warnings(Some(&q(159)), None).is_empty());
+        assert_eq!(
+            usage_warnings(Some(&q(170)), None),
+            ["quota warning: 170 of 200 requests used this month, 30 left"]
+        );
+        let c = serde_json::json!({"remaining": 40})
+            .as_object()
+            .unwrap()
+            .clone();
+        assert_eq!(
+            usage_warnings(None, Some(&c)),
+            ["credit warning: 40 credits left, not enough for a 100-IBAN batch"]
+        );
+        assert_eq!(age(59), "59 s");
+        assert_eq!(age(7500), "2 h 5 min");
+    }
 
     #[test]
     fn labels_begin_with_the_mode() {

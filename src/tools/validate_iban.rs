@@ -10,8 +10,10 @@ use serde::Deserialize;
 use super::ToolName;
 use super::answer::{Local, LocalAnswer};
 use super::args::{Arguments, IbanInput, InputError, field};
+use super::cache::CacheKey;
 use super::iban_answer::{FREE_COVERS, IbanValidation, LOCAL_COVERS};
-use super::policy::Tool;
+use super::policy::{IBAN_KIND, Tool};
+use super::provenance::CrossCheck;
 use super::text::Text;
 use crate::api::PaidRequest;
 use crate::engine::data;
@@ -90,6 +92,14 @@ impl Tool for ValidateIban {
             data_as_of: None,
             body: free,
         })
+    }
+
+    fn cache_key(input: &IbanInput) -> Option<CacheKey> {
+        Some(CacheKey::new(IBAN_KIND, input.compact.clone()))
+    }
+
+    fn cross_check(input: &IbanInput, body: &IbanValidation, engine: &Local) -> Option<CrossCheck> {
+        Some(body.cross_check(&input.text, engine))
     }
 
     fn summary(body: &IbanValidation) -> String {

@@ -1,0 +1,185 @@
+//! Never pay twice: full answers kept in memory for the life of the process, so the same
+//! question asked again — by the same tool, or an IBAN asked first as a batch row — is
+//! answered without a new (paid) request.
+//!
+//! Bounded in entries and age (both settings; zero entries turns it off), never written to
+//! disk, and only full answers go in: a degraded answer is not worth keeping, and serving
+//! one again would hide that the API might answer now.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::Value;
+
+use super::provenance::CacheHit;
+
+/// What a cached answer answers: a kind of question and its normalised input. An IBAN's
+/// validation is one kind whichever tool asked (a batch row and `validate_iban` share it).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CacheKey {
+    pub kind: &'static str,
+    pub input: String,
+}
+
+impl CacheKey {
+    pub fn new(kind: &'static str, input: impl Into<String>) -> Self {
+        Self {
+            kind,
+            input: input.into(),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Entry {
+    body: Value,
+    fetched: Instant,
+    fetched_at: SystemTime,
+}
+
+/// The session cache.
+#[derive(Debug)]
+pub struct SessionCache {
+    capacity: usize,
+    ttl: Duration,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    entries: HashMap<CacheKey, Entry>,
+    /// Insertion order, for evicting the oldest when full.
+    order: VecDeque<CacheKey>,
+}
+
+/// A cached answer and how old it is.
+#[derive(Debug, Clone)]
+pub struct Cached {
+    pub body: Value,
+    pub hit: CacheHit,
+}
+
+impl SessionCache {
+    pub fn new(capacity: usize, ttl: Duration) -> Self {
+        Self {
+            capacity,
+            ttl,
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.capacity > 0 && !self.ttl.is_zero()
+    }
+
+    /// The answer kept for `key`, if it is younger than the TTL.
+    pub fn get(&self, key: &CacheKey) -> Option<Cached> {
+        if !self.enabled() {
+            return None;
+        }
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let e = inner.entries.get(key)?;
+        let age = e.fetched.elapsed();
+        (age < self.ttl).then(|| Cached {
+            body: e.body.clone(),
+            hit: CacheHit {
+                hit: true,
+                fetched_at: rfc3339(e.fetched_at),
+                age_s: age.as_secs(),
+            },
+        })
+    }
+
+    /// Keep a full answer (replacing an older one for the same key).
+    pub fn put(&self, key: CacheKey, body: Value) {
+        if !self.enabled() {
+            return;
+        }
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = Entry {
+            body,
+            fetched: Instant::now(),
+            fetched_at: SystemTime::now(),
+        };
+        if inner.entries.insert(key.clone(), entry).is_none() {
+            inner.order.push_back(key);
+        }
+        while inner.entries.len() > self.capacity {
+            let Some(oldest) = inner.order.pop_front() else {
+                break;
+            };
+            inner.entries.remove(&oldest);
+        }
+    }
+}
+
+/// `2026-11-30T14:05:09Z` from a system time (UTC, whole seconds).
+pub fn rfc3339(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to a (year, month, day) in the proleptic Gregorian calendar
+/// (Howard Hinnant's `civil_from_days`).
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn keeps_full_answers_bounded_in_entries_and_age() {
+        let c = SessionCache::new(2, Duration::from_secs(60));
+        let k = |s: &str| CacheKey::new("iban", s);
+        c.put(k("A"), json!(1));
+        c.put(k("B"), json!(2));
+        c.put(k("C"), json!(3));
+        assert!(c.get(&k("A")).is_none(), "the oldest is evicted");
+        let hit = c.get(&k("C")).unwrap();
+        assert_eq!(hit.body, json!(3));
+        assert!(hit.hit.hit && hit.hit.age_s < 5);
+        assert!(
+            c.get(&CacheKey::new("bic", "C")).is_none(),
+            "kinds do not mix"
+        );
+
+        let expired = SessionCache::new(10, Duration::from_millis(1));
+        expired.put(k("A"), json!(1));
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(expired.get(&k("A")).is_none());
+
+        let off = SessionCache::new(0, Duration::from_secs(60));
+        off.put(k("A"), json!(1));
+        assert!(off.get(&k("A")).is_none());
+    }
+
+    #[test]
+    fn formats_utc_times() {
+        assert_eq!(rfc3339(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_047_509);
+        assert_eq!(rfc3339(t), "2026-11-30T14:05:09Z");
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+}

@@ -187,11 +187,24 @@ async fn a_question_already_paid_for_is_never_paid_again() {
     assert_eq!(b["provenance"]["cache"]["hit"], true);
     assert_eq!(api.stats("ifk_cache").requests, 2);
 
+    // Two identical calls at once (clients pipeline): the second waits for the first.
+    let t2 = t.clone();
+    let (a, b) = tokio::join!(
+        call(&t, "lookup_bic", json!({"bic": "COBADEFFXXX"})),
+        call(&t2, "lookup_bic", json!({"bic": "cobadeffxxx"}))
+    );
+    let hits = [&a.1, &b.1]
+        .iter()
+        .filter(|v| v["provenance"]["cache"]["hit"] == true)
+        .count();
+    assert_eq!(hits, 1, "one paid, one served from the cache");
+    assert_eq!(api.stats("ifk_cache").requests, 3);
+
     // Each tool has its own answers: compliance is asked once, then cached too.
     call(&t, "check_compliance", json!({"iban": DE89})).await;
     let (_, c, _) = call(&t, "check_compliance", json!({"iban": DE89})).await;
     assert_eq!(c["provenance"]["cache"]["hit"], true);
-    assert_eq!(api.stats("ifk_cache").requests, 3);
+    assert_eq!(api.stats("ifk_cache").requests, 4);
 }
 
 #[tokio::test]

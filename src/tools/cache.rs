@@ -7,7 +7,7 @@
 //! one again would hide that the API might answer now.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
@@ -44,6 +44,32 @@ pub struct SessionCache {
     capacity: usize,
     ttl: Duration,
     inner: Mutex<Inner>,
+    /// Questions being asked right now: a second identical call waits for the first
+    /// instead of paying for the same answer again (clients pipeline calls).
+    in_flight: Mutex<HashMap<CacheKey, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// Held while one call asks the API a question; identical calls wait for it.
+pub struct AskingGuard<'a> {
+    cache: &'a SessionCache,
+    key: CacheKey,
+    lock: Arc<tokio::sync::Mutex<()>>,
+    _held: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Drop for AskingGuard<'_> {
+    fn drop(&mut self) {
+        self._held.take();
+        let mut in_flight = self
+            .cache
+            .in_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        // Only the map and this guard hold it: nobody else is waiting.
+        if Arc::strong_count(&self.lock) <= 2 {
+            in_flight.remove(&self.key);
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -66,6 +92,27 @@ impl SessionCache {
             capacity,
             ttl,
             inner: Mutex::new(Inner::default()),
+            in_flight: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Wait until no other call is asking the same question, then hold it while this one
+    /// asks. Bounded by the caller's deadline (the caller wraps this future in it).
+    pub async fn asking(&self, key: &CacheKey) -> AskingGuard<'_> {
+        let lock = {
+            let mut in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            in_flight.entry(key.clone()).or_default().clone()
+        };
+        let held = if self.enabled() {
+            Some(lock.clone().lock_owned().await)
+        } else {
+            None
+        };
+        AskingGuard {
+            cache: self,
+            key: key.clone(),
+            lock,
+            _held: held,
         }
     }
 
@@ -173,6 +220,31 @@ mod tests {
         let off = SessionCache::new(0, Duration::from_secs(60));
         off.put(k("A"), json!(1));
         assert!(off.get(&k("A")).is_none());
+    }
+
+    #[tokio::test]
+    async fn identical_questions_wait_for_the_first() {
+        let c = Arc::new(SessionCache::new(10, Duration::from_secs(60)));
+        let k = CacheKey::new("iban", "A");
+        let first = c.asking(&k).await;
+        let c2 = c.clone();
+        let k2 = k.clone();
+        let second = tokio::spawn(async move {
+            let _g = c2.asking(&k2).await;
+            c2.get(&k2).map(|hit| hit.body)
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(
+            !second.is_finished(),
+            "the second waits while the first asks"
+        );
+        c.put(k.clone(), json!("answer"));
+        drop(first);
+        assert_eq!(second.await.unwrap(), Some(json!("answer")));
+        assert!(
+            c.in_flight.lock().unwrap().is_empty(),
+            "nothing left behind"
+        );
     }
 
     #[test]

@@ -248,8 +248,15 @@ impl Toolbox {
             let local = T::local(input, &self.local_engine());
             return fallback::<T>(&self.offline_shortfall(), local, Source::Local);
         }
-        // Never pay twice: a full answer to the same question is served again.
+        // Never pay twice: a full answer to the same question is served again, and an
+        // identical call still in flight is waited for (inside this call's deadline).
         let key = T::cache_key(input);
+        let _asking = match &key {
+            Some(k) => tokio::time::timeout_at(deadline, self.cache.asking(k))
+                .await
+                .ok(),
+            None => None,
+        };
         if let Some(key) = &key
             && let Some(cached) = self.cache.get(key)
             && let Ok(body) = T::Body::deserialize(&cached.body)

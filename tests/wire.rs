@@ -362,8 +362,9 @@ fn eof_with_calls_in_flight_exits_after_the_grace_not_the_calls() {
     ]);
     s.initialize("2025-06-18");
     // A fast answer just before EOF is delivered; the slow ones are dropped.
+    // Two different questions: identical ones would wait for each other (never pay twice).
     s.send(&call(1, "lookup_bic", json!({"bic": "UBSWCHZH80A"})));
-    s.send(&call(2, "lookup_bic", json!({"bic": "UBSWCHZH80A"})));
+    s.send(&call(2, "lookup_bic", json!({"bic": "COBADEFFXXX"})));
     // Both slow requests must be waiting at the API before the fault is lifted.
     let waited = Instant::now();
     while api

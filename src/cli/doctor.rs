@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::api::UsageCheck;
 use crate::config::{Origin, Settings};
 use crate::tools::Toolbox;
-use crate::tools::doctor::Verdict;
+use crate::tools::doctor::{Diagnosis, Verdict};
 
 /// Exit 0 when tool calls can get full answers (or offline mode is chosen), 1 when they
 /// would be degraded, with the reason.
@@ -69,6 +69,9 @@ pub async fn run(settings: Settings) -> ExitCode {
     ));
     if let Some(w) = &d.lists_warning {
         line(format!("                 {w}"));
+    }
+    for l in lists_out_of_date_lines(&d) {
+        line(l);
     }
     line(String::new());
     let base = s.api_base.trim_end_matches('/');
@@ -135,4 +138,72 @@ pub async fn run(settings: Settings) -> ExitCode {
     line(verdict);
     super::print_stdout(out.trim_end());
     code
+}
+
+/// Which compliance lists may be out of date, and where a newer copy goes. Not a verdict
+/// problem (the API's answers are current); local compliance answers say it too.
+fn lists_out_of_date_lines(d: &Diagnosis) -> Vec<String> {
+    if d.lists_out_of_date.is_empty() {
+        return Vec::new();
+    }
+    let mut lines: Vec<String> = d
+        .lists_out_of_date
+        .iter()
+        .map(|o| format!("                 {}", o.sentence))
+        .collect();
+    lines.push(match &d.lists_file {
+        Some(p) => format!(
+            "                 To refresh: write a newer compliance_lists.json (same shape as the embedded one) to {}",
+            p.display()
+        ),
+        None => "                 To refresh: set a config directory (--config or IBANFORGE_CONFIG) and put a newer compliance_lists.json beside the config file".into(),
+    });
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+    use crate::engine::compliance::CivilDate;
+
+    fn diagnosis_on(day: &str, file: Option<&str>) -> Diagnosis {
+        let settings = Settings {
+            offline: true,
+            compliance_lists_file: file.map(std::path::PathBuf::from),
+            ..Settings::default()
+        };
+        let toolbox = Toolbox::new(Arc::new(settings))
+            .with_lists_judged_on(CivilDate::parse_as_of(day).unwrap());
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(toolbox.diagnose())
+    }
+
+    #[test]
+    fn doctor_says_which_lists_may_be_out_of_date_and_how_to_refresh() {
+        let d = diagnosis_on(
+            "2026-11-30",
+            Some("/nonexistent/ibanforge/compliance_lists.json"),
+        );
+        let lines = lists_out_of_date_lines(&d).join("\n");
+        assert!(
+            lines.contains("The FATF list of June 2026 may be out of date: the October 2026 plenary is due or past."),
+            "{lines}"
+        );
+        assert!(
+            lines.contains("EPC SEPA scope list of 1 May 2025"),
+            "{lines}"
+        );
+        assert!(!lines.contains("EU high-risk"), "{lines}");
+        assert!(
+            lines.contains("compliance_lists.json (same shape as the embedded one) to /nonexistent/ibanforge/compliance_lists.json"),
+            "{lines}"
+        );
+
+        let d = diagnosis_on("2026-04-30", None);
+        assert!(d.lists_out_of_date.is_empty());
+        assert!(lists_out_of_date_lines(&d).is_empty());
+    }
 }

@@ -4,6 +4,13 @@
 //! `data/compliance_lists.json`, each list with its own as-of date. A user can drop a newer
 //! file of the same shape into the config directory (see `config.rs`) without a rebuild.
 //! Nothing here screens a bank: these facts are about countries only.
+//!
+//! Lists age: the FATF revises its lists at every plenary (February, June, October), the EU
+//! and the EPC amend theirs without a fixed calendar. [`ComplianceLists::out_of_date`] says
+//! which lists may no longer be the list-maker's latest, judged on a day the caller passes
+//! in — this module never reads a clock, so every answer about age is reproducible.
+
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +23,11 @@ pub struct ComplianceLists {
     pub sepa_scope: SepaScope,
     pub fatf: Fatf,
     pub eu_high_risk: DatedList,
+    /// Not part of the file: the day on which whoever loaded the lists judges their age.
+    /// `None` means "today by the system clock", which the tools layer reads when it asks
+    /// (a pinned day makes answers reproducible in tests).
+    #[serde(skip)]
+    pub judged_on: Option<CivilDate>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -65,7 +77,207 @@ impl FatfStatus {
     }
 }
 
+/// The FATF plenaries that revise its lists, by month: February, June, October.
+pub const FATF_PLENARY_MONTHS: [u8; 3] = [2, 6, 10];
+
+/// How long the EU high-risk list and the EPC SEPA scope list are taken as current. Neither
+/// list-maker publishes a calendar (the Commission amends Delegated Regulation 2016/1675
+/// when it sees fit, the EPC reissues its country list when the scope changes), so a list
+/// older than this may have been superseded.
+pub const UNSCHEDULED_LIST_MONTHS: u32 = 12;
+
+/// A day of the proleptic Gregorian calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CivilDate {
+    pub year: i32,
+    /// 1–12.
+    pub month: u8,
+    /// 1–31.
+    pub day: u8,
+}
+
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl CivilDate {
+    /// The day `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    pub fn from_unix_days(days: i64) -> Self {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Self { year, month, day }
+    }
+
+    /// An `as_of` stamp: `YYYY-MM-DD`, or `YYYY-MM` (read as the first of the month).
+    pub fn parse_as_of(s: &str) -> Option<Self> {
+        let mut parts = s.trim().split('-');
+        let year: i32 = parts.next()?.parse().ok()?;
+        let month: u8 = parts.next()?.parse().ok()?;
+        let day: u8 = match parts.next() {
+            Some(d) => d.parse().ok()?,
+            None => 1,
+        };
+        let valid = parts.next().is_none()
+            && (1..=12).contains(&month)
+            && (1..=31).contains(&day)
+            && (1000..=9999).contains(&year);
+        valid.then_some(Self { year, month, day })
+    }
+
+    /// The first day of the month `months` after this one's.
+    pub fn first_of_month_after(self, months: u32) -> Self {
+        let index = self.year as i64 * 12 + i64::from(self.month - 1) + i64::from(months);
+        Self {
+            year: index.div_euclid(12) as i32,
+            month: index.rem_euclid(12) as u8 + 1,
+            day: 1,
+        }
+    }
+
+    /// "June 2026".
+    pub fn month_and_year(self) -> String {
+        format!("{} {}", MONTH_NAMES[usize::from(self.month - 1)], self.year)
+    }
+}
+
+impl fmt::Display for CivilDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// An `as_of` stamp in words: `2026-06` → "June 2026", `2025-12-04` → "4 December 2025";
+/// anything else as given.
+pub fn as_of_in_words(as_of: &str) -> String {
+    match CivilDate::parse_as_of(as_of) {
+        Some(d) if as_of.trim().len() <= 7 => d.month_and_year(),
+        Some(d) => format!("{} {}", d.day, d.month_and_year()),
+        None => as_of.to_string(),
+    }
+}
+
+/// How old one list is, judged on a given day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListAge {
+    /// `fatf`, `eu_high_risk` or `sepa_scope` (the key in `compliance_lists.json`).
+    pub list: &'static str,
+    /// The list in two words ("FATF", "EU high-risk", "EPC SEPA scope").
+    pub title: &'static str,
+    /// The list's `as_of`, as in the file.
+    pub as_of: String,
+    /// The list with its date, in words ("FATF list of June 2026").
+    pub name: String,
+    /// From this day on the list may have been superseded (`None`: its date is unreadable).
+    pub due: Option<CivilDate>,
+    /// Whether the list may be out of date on the day judged.
+    pub out_of_date: bool,
+    /// Why it may be superseded ("the October 2026 plenary is due or past").
+    pub because: String,
+    /// The whole finding in one sentence, with the list's date and the missed update.
+    pub sentence: String,
+}
+
 impl ComplianceLists {
+    /// The first day of the FATF plenary month after the list's own (its as-of names the
+    /// plenary whose outcome it records): June 2026 → 1 October 2026. The exact plenary
+    /// days vary, so from the first of that month the list may already be superseded.
+    pub fn fatf_next_plenary(&self) -> Option<CivilDate> {
+        let as_of = CivilDate::parse_as_of(&self.fatf.as_of)?;
+        let months_ahead = FATF_PLENARY_MONTHS
+            .iter()
+            .map(|&m| u32::from((m + 12 - as_of.month - 1) % 12 + 1))
+            .min()
+            .unwrap_or(4);
+        Some(as_of.first_of_month_after(months_ahead))
+    }
+
+    /// A list with no published calendar is taken as current for
+    /// [`UNSCHEDULED_LIST_MONTHS`] after its as-of day.
+    fn unscheduled_due(as_of: &str) -> Option<CivilDate> {
+        let d = CivilDate::parse_as_of(as_of)?;
+        let due = d.first_of_month_after(UNSCHEDULED_LIST_MONTHS);
+        Some(CivilDate { day: d.day, ..due })
+    }
+
+    /// Each list's age on `today`, in file order (FATF, EU high-risk, SEPA scope): the FATF
+    /// list may be out of date from the first day of its next plenary month, the EU and
+    /// SEPA lists [`UNSCHEDULED_LIST_MONTHS`] after their as-of day, and a list whose date
+    /// cannot be read always.
+    pub fn ages(&self, today: CivilDate) -> Vec<ListAge> {
+        let age = |list, title, as_of: &str, due: Option<CivilDate>, because: String| {
+            let name = format!("{title} list of {}", as_of_in_words(as_of));
+            ListAge {
+                list,
+                title,
+                as_of: as_of.to_string(),
+                out_of_date: due.is_none_or(|due| today >= due),
+                sentence: format!("The {name} may be out of date: {because}."),
+                name,
+                due,
+                because,
+            }
+        };
+        let unscheduled = |as_of: &str| match Self::unscheduled_due(as_of) {
+            Some(_) => {
+                format!("{UNSCHEDULED_LIST_MONTHS} months old or more, no fixed update calendar")
+            }
+            None => format!("its date `{as_of}` cannot be read"),
+        };
+        let fatf_due = self.fatf_next_plenary();
+        vec![
+            age(
+                "fatf",
+                "FATF",
+                &self.fatf.as_of,
+                fatf_due,
+                match fatf_due {
+                    Some(d) => format!("the {} plenary is due or past", d.month_and_year()),
+                    None => format!("its date `{}` cannot be read", self.fatf.as_of),
+                },
+            ),
+            age(
+                "eu_high_risk",
+                "EU high-risk",
+                &self.eu_high_risk.as_of,
+                Self::unscheduled_due(&self.eu_high_risk.as_of),
+                unscheduled(&self.eu_high_risk.as_of),
+            ),
+            age(
+                "sepa_scope",
+                "EPC SEPA scope",
+                &self.sepa_scope.as_of,
+                Self::unscheduled_due(&self.sepa_scope.as_of),
+                unscheduled(&self.sepa_scope.as_of),
+            ),
+        ]
+    }
+
+    /// The lists that may be out of date on `today` (see [`Self::ages`]).
+    pub fn out_of_date(&self, today: CivilDate) -> Vec<ListAge> {
+        self.ages(today)
+            .into_iter()
+            .filter(|a| a.out_of_date)
+            .collect()
+    }
+
     /// The copy compiled into the binary.
     pub fn embedded() -> Self {
         Self::parse(data::COMPLIANCE_LISTS)
@@ -148,5 +360,108 @@ mod tests {
     fn rejects_other_formats() {
         assert!(ComplianceLists::parse(r#"{"format": 2}"#).is_err());
         assert!(ComplianceLists::parse("not json").is_err());
+    }
+
+    fn day(s: &str) -> CivilDate {
+        CivilDate::parse_as_of(s).unwrap()
+    }
+
+    #[test]
+    fn civil_dates_from_the_unix_epoch() {
+        assert_eq!(CivilDate::from_unix_days(0).to_string(), "1970-01-01");
+        assert_eq!(CivilDate::from_unix_days(-1).to_string(), "1969-12-31");
+        // 2000-02-29 (a leap day of a century leap year) and 2026-11-30.
+        assert_eq!(CivilDate::from_unix_days(11_016).to_string(), "2000-02-29");
+        assert_eq!(CivilDate::from_unix_days(20_787).to_string(), "2026-11-30");
+        assert_eq!(CivilDate::from_unix_days(20_819).to_string(), "2027-01-01");
+    }
+
+    #[test]
+    fn as_of_stamps_read_and_said_in_words() {
+        assert_eq!(
+            day("2026-06"),
+            CivilDate {
+                year: 2026,
+                month: 6,
+                day: 1
+            }
+        );
+        assert_eq!(as_of_in_words("2026-06"), "June 2026");
+        assert_eq!(as_of_in_words("2025-12-04"), "4 December 2025");
+        assert_eq!(as_of_in_words("last spring"), "last spring");
+        for bad in [
+            "2026",
+            "2026-13",
+            "2026-06-32",
+            "2026-06-01-01",
+            "26-06",
+            "",
+        ] {
+            assert_eq!(CivilDate::parse_as_of(bad), None, "{bad}");
+        }
+        assert_eq!(day("2026-11-15").first_of_month_after(2), day("2027-01-01"));
+    }
+
+    #[test]
+    fn the_next_fatf_plenary_follows_the_lists_own() {
+        let mut l = ComplianceLists::embedded();
+        for (as_of, next) in [
+            ("2026-06", "2026-10-01"),
+            ("2026-10", "2027-02-01"),
+            ("2026-02", "2026-06-01"),
+            ("2026-05-20", "2026-06-01"),
+            ("2026-12-01", "2027-02-01"),
+            ("2026-01", "2026-02-01"),
+        ] {
+            l.fatf.as_of = as_of.into();
+            assert_eq!(l.fatf_next_plenary(), Some(day(next)), "{as_of}");
+        }
+    }
+
+    #[test]
+    fn the_june_2026_fatf_list_ages_at_the_october_plenary() {
+        let l = ComplianceLists::embedded();
+        let lists = |today: &str| -> Vec<&'static str> {
+            l.out_of_date(day(today)).iter().map(|o| o.list).collect()
+        };
+        // Before the October plenary month: the FATF list is current (the SEPA scope list
+        // of 2025-05-01 is a year old by then).
+        assert!(!lists("2026-09-30").contains(&"fatf"));
+        assert!(lists("2026-10-01").contains(&"fatf"));
+        // The day this was written: FATF and SEPA scope may be out of date, the EU list of
+        // 4 December 2025 not yet.
+        assert_eq!(lists("2026-11-30"), ["fatf", "sepa_scope"]);
+        assert_eq!(lists("2026-12-04"), ["fatf", "eu_high_risk", "sepa_scope"]);
+        assert!(lists("2026-04-30").is_empty());
+        let fatf = &l.out_of_date(day("2026-11-30"))[0];
+        assert_eq!(fatf.as_of, "2026-06");
+        assert_eq!(fatf.due, Some(day("2026-10-01")));
+        assert_eq!(
+            fatf.sentence,
+            "The FATF list of June 2026 may be out of date: the October 2026 plenary is due or past."
+        );
+        let sepa = &l.out_of_date(day("2026-11-30"))[1];
+        assert!(
+            sepa.sentence.eq(
+                "The EPC SEPA scope list of 1 May 2025 may be out of date: 12 months old or more, no fixed update calendar."
+            ),
+            "{}",
+            sepa.sentence
+        );
+    }
+
+    #[test]
+    fn an_unreadable_list_date_is_reported_not_trusted() {
+        let mut l = ComplianceLists::embedded();
+        l.eu_high_risk.as_of = "recently".into();
+        let found = l.out_of_date(day("2026-04-30"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].list, "eu_high_risk");
+        assert_eq!(found[0].due, None);
+        assert!(
+            found[0].sentence.contains("cannot be read"),
+            "{}",
+            found[0].sentence
+        );
     }
 }

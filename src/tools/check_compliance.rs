@@ -5,6 +5,12 @@
 //! status, EU high-risk list, EPC SEPA scope, each dated): the bank is never screened
 //! locally, so the verdict never reads more favourable than the data allows — the level
 //! stays `unassessable` unless country facts alone raise it.
+//!
+//! It is never silent about a listed country: whenever the first two characters of the
+//! input name a country on a FATF or EU list — a valid IBAN or not, an IBAN country or not
+//! (KP, IR, MM have no IBAN) — the local answer states the country's flags, its FATF status
+//! and a risk level of at least `high` for a call-for-action country, and says so in words.
+//! It also says when a list it relied on may be out of date, and how to refresh it.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -15,12 +21,14 @@ use super::answer::{Extra, Local, LocalAnswer, extra};
 use super::args::{Arguments, IbanInput, InputError};
 use super::cache::CacheKey;
 use super::iban_answer::{FREE_COVERS, IbanValidation};
+use super::lists::{self, REFRESH_HOW};
 use super::policy::Tool;
 use super::provenance::CrossCheck;
 use super::text::{Text, facts, plain, yes_no};
 use super::validate_iban::IbanArgs;
 use crate::api::PaidRequest;
-use crate::engine::compliance::{ComplianceLists, FatfStatus};
+use crate::engine::compliance::{ComplianceLists, FatfStatus, ListAge, as_of_in_words};
+use crate::engine::countries;
 
 /// The `check_compliance` tool.
 pub struct CheckCompliance;
@@ -85,11 +93,77 @@ pub struct ComplianceCheck {
     pub meta: Option<Extra>,
 }
 
+/// The country the input names: its first two characters, when they are letters (the
+/// input is already normalised: upper case, no spaces, no `IBAN:` label).
+fn named_country(compact: &str) -> Option<&str> {
+    compact
+        .get(..2)
+        .filter(|c| c.bytes().all(|b| b.is_ascii_uppercase()))
+}
+
+/// The flags and risk level country facts alone give (the level never reads favourable:
+/// with nothing listed it stays `unassessable`).
+fn country_flags(fatf: FatfStatus, eu: bool) -> (Vec<String>, &'static str) {
+    let mut flags = Vec::new();
+    match fatf {
+        FatfStatus::BlackList => flags.push("fatf_call_for_action".to_string()),
+        FatfStatus::GreyList => flags.push("fatf_increased_monitoring".to_string()),
+        FatfStatus::Suspended => flags.push("fatf_membership_suspended".to_string()),
+        FatfStatus::NotListed => {}
+    }
+    if eu {
+        flags.push("eu_high_risk_third_country".into());
+    }
+    let level = match fatf {
+        FatfStatus::BlackList => "high",
+        FatfStatus::GreyList | FatfStatus::Suspended => "elevated",
+        FatfStatus::NotListed if eu => "elevated",
+        FatfStatus::NotListed => "unassessable",
+    };
+    (flags, level)
+}
+
+/// Each list's date, source and age, for `meta` (and from there the text block).
+fn lists_json(lists: &ComplianceLists, ages: &[ListAge]) -> Value {
+    let sources = [
+        &lists.fatf.source,
+        &lists.eu_high_risk.source,
+        &lists.sepa_scope.source,
+    ];
+    Value::Array(
+        ages.iter()
+            .zip(sources)
+            .map(|(a, source)| {
+                json!({
+                    "list": a.list,
+                    "title": a.title,
+                    "as_of": a.as_of,
+                    "source": source,
+                    "next_update_due": a.due.map(|d| d.to_string()),
+                    "may_be_out_of_date": a.out_of_date,
+                    "why": a.out_of_date.then_some(&a.because),
+                })
+            })
+            .collect(),
+    )
+}
+
 impl ComplianceCheck {
-    /// Country-level compliance facts around a validation (local, or from the free endpoint).
-    pub fn local(validation: IbanValidation, lists: &ComplianceLists) -> LocalAnswer<Self> {
-        let code = validation.country.as_ref().map(|c| c.code.clone());
-        // Nothing about the bank is screened locally; with no valid IBAN there is no verdict at all.
+    /// Country-level compliance facts around a validation (local, or from the free
+    /// endpoint). `compact` is the normalised input: its first two letters name the
+    /// country even when the IBAN is invalid or its country has no IBAN.
+    pub fn local(
+        validation: IbanValidation,
+        compact: &str,
+        lists: &ComplianceLists,
+    ) -> LocalAnswer<Self> {
+        let code = validation
+            .country
+            .as_ref()
+            .map(|c| c.code.clone())
+            .or_else(|| named_country(compact).map(str::to_string));
+        // Nothing about the bank is screened locally; with no valid IBAN there is no verdict
+        // beyond what the country's listing alone says.
         let mut c = Compliance {
             sanctions: Sanctions {
                 country_sanctioned: None,
@@ -117,41 +191,40 @@ impl ComplianceCheck {
             flags: Vec::new(),
             extra: Extra::new(),
         };
-        match (&code, validation.valid) {
-            (Some(code), true) => {
-                let fatf = lists.fatf_status(code);
-                let eu = lists.eu_high_risk(code);
+        let facts = code.as_deref().map(|code| {
+            let fatf = lists.fatf_status(code);
+            let eu = lists.eu_high_risk(code);
+            (code, fatf, eu, country_flags(fatf, eu))
+        });
+        match facts {
+            Some((code, fatf, eu, (flags, level))) if validation.valid => {
                 let sepa = lists.sepa_member(code);
-                match fatf {
-                    FatfStatus::BlackList => c.flags.push("fatf_call_for_action".to_string()),
-                    FatfStatus::GreyList => c.flags.push("fatf_increased_monitoring".to_string()),
-                    FatfStatus::Suspended => c.flags.push("fatf_membership_suspended".to_string()),
-                    FatfStatus::NotListed => {}
-                }
-                if eu {
-                    c.flags.push("eu_high_risk_third_country".into());
-                }
+                c.flags = flags;
                 if !sepa {
                     c.flags.push("outside_sepa".into());
                 }
                 c.flags.push("bank_not_screened".into());
-                // Country facts can raise the level; they can never lower it below "no verdict".
-                c.risk_level = match fatf {
-                    FatfStatus::BlackList => "high",
-                    _ if eu || fatf == FatfStatus::GreyList || fatf == FatfStatus::Suspended => {
-                        "elevated"
-                    }
-                    _ => "unassessable",
-                }
-                .into();
+                c.risk_level = level.into();
                 c.sanctions.fatf_status = Some(fatf.code().into());
-                c.sanctions.extra = extra(json!({ "eu_high_risk_third_country": eu }));
+                c.sanctions.extra =
+                    extra(json!({ "country": code, "eu_high_risk_third_country": eu }));
                 c.reachability.sct = Some(sepa);
                 c.reachability.sdd = Some(sepa);
                 c.reachability.extra = extra(json!({ "scope": "country" }));
             }
+            // Invalid, but the two letters name a listed country: never silent about it.
+            Some((code, fatf, eu, (flags, level))) if !flags.is_empty() => {
+                c.flags.push("invalid_iban".into());
+                c.flags.extend(flags);
+                c.flags.push("bank_not_screened".into());
+                c.risk_level = level.into();
+                c.sanctions.fatf_status = Some(fatf.code().into());
+                c.sanctions.extra =
+                    extra(json!({ "country": code, "eu_high_risk_third_country": eu }));
+            }
             _ => c.flags.push("invalid_iban".into()),
         }
+        let ages = lists.ages(lists::judging_day(lists));
         let meta = extra(json!({
             "scope": "country_only",
             "disclaimer": "Country-level facts from embedded lists; the bank was not screened against any sanctions list. Not a compliance verdict.",
@@ -160,6 +233,7 @@ impl ComplianceCheck {
             "eu_high_risk_as_of": lists.eu_high_risk.as_of,
             "sepa_scope_as_of": lists.sepa_scope.as_of,
             "sources": [lists.fatf.source, lists.eu_high_risk.source, lists.sepa_scope.source],
+            "lists": lists_json(lists, &ages),
         }));
         let mut missing = validation.missing();
         missing.extend(
@@ -170,19 +244,96 @@ impl ComplianceCheck {
             ]
             .map(String::from),
         );
+        // The lists' dates are on the text's `Lists` line; the label names the stale ones.
+        let mut covers = String::from(
+            "Country-level facts only (FATF, EU high-risk and EPC SEPA scope lists); the bank was not screened.",
+        );
+        let out_of_date: Vec<String> = ages
+            .iter()
+            .filter(|a| a.out_of_date)
+            .map(|a| format!("{} {}", a.title, as_of_in_words(&a.as_of)))
+            .collect();
+        if !out_of_date.is_empty() {
+            covers.push_str(&format!(
+                " Lists may be out of date ({}): {REFRESH_HOW}.",
+                out_of_date.join(", ")
+            ));
+        }
         LocalAnswer {
             body: ComplianceCheck {
                 validation,
                 compliance: Some(c),
                 meta: Some(meta),
             },
-            covers: format!(
-                "Country-level facts only (FATF {}, EU high-risk list {}, EPC SEPA scope {}); the bank was not screened.",
-                lists.fatf.as_of, lists.eu_high_risk.as_of, lists.sepa_scope.as_of
-            ),
+            covers,
             missing,
             data_as_of: Some(lists.fatf.as_of.clone()),
         }
+    }
+
+    /// The country the compliance facts are about: the one the answer names, else the
+    /// IBAN's.
+    fn country_code(&self) -> Option<&str> {
+        self.compliance
+            .as_ref()
+            .and_then(|c| c.sanctions.extra.get("country"))
+            .and_then(Value::as_str)
+            .or_else(|| self.validation.country.as_ref().map(|c| c.code.as_str()))
+    }
+
+    /// The country's listings in words ("KP (North Korea) is on the FATF call-for-action
+    /// list (June 2026) and on the EU list of high-risk third countries (4 December
+    /// 2025)"), from the answer's own flags, status and dates; `None` when it is on none.
+    pub fn listings_in_words(&self) -> Option<String> {
+        let comp = self.compliance.as_ref()?;
+        let code = self.country_code()?;
+        let flag = |f: &str| comp.flags.iter().any(|x| x == f);
+        let fatf = comp.sanctions.fatf_status.as_deref();
+        let date = |key: &str| {
+            self.meta
+                .as_ref()
+                .and_then(|m| m.get(key))
+                .and_then(Value::as_str)
+                .map(as_of_in_words)
+        };
+        let paren = |what: Option<&str>, when: Option<String>| {
+            let inside: Vec<String> = what.map(str::to_string).into_iter().chain(when).collect();
+            if inside.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", inside.join(", "))
+            }
+        };
+        let fatf_date = date("fatf_as_of");
+        let mut listed = Vec::new();
+        if flag("fatf_call_for_action") || fatf == Some("black_list") {
+            listed.push(format!(
+                "on the FATF call-for-action list{}",
+                paren(None, fatf_date)
+            ));
+        } else if flag("fatf_increased_monitoring") || fatf == Some("grey_list") {
+            listed.push(format!(
+                "under FATF increased monitoring{}",
+                paren(Some("grey list"), fatf_date)
+            ));
+        } else if flag("fatf_membership_suspended") || fatf == Some("suspended") {
+            listed.push(format!(
+                "suspended from FATF membership{}",
+                paren(None, fatf_date)
+            ));
+        }
+        let eu_extra = comp.sanctions.extra.get("eu_high_risk_third_country") == Some(&json!(true));
+        if flag("eu_high_risk_third_country") || eu_extra {
+            listed.push("on the EU list of high-risk third countries".to_string());
+        }
+        if listed.is_empty() {
+            return None;
+        }
+        let country = match countries::name(code) {
+            Some(name) => format!("{code} ({name})"),
+            None => code.to_string(),
+        };
+        Some(format!("{country} is {}", listed.join(" and ")))
     }
 }
 
@@ -212,7 +363,11 @@ impl Tool for CheckCompliance {
     }
 
     fn local(input: &IbanInput, engine: &Local) -> LocalAnswer<ComplianceCheck> {
-        ComplianceCheck::local(IbanValidation::local(&input.text, engine), engine.lists)
+        ComplianceCheck::local(
+            IbanValidation::local(&input.text, engine),
+            &input.compact,
+            engine.lists,
+        )
     }
 
     fn free_question(input: &IbanInput, local: &LocalAnswer<ComplianceCheck>) -> Option<String> {
@@ -224,11 +379,11 @@ impl Tool for CheckCompliance {
     }
 
     fn from_free(
-        _input: &IbanInput,
+        input: &IbanInput,
         free: IbanValidation,
         engine: &Local,
     ) -> Option<LocalAnswer<ComplianceCheck>> {
-        let mut answer = ComplianceCheck::local(free, engine.lists);
+        let mut answer = ComplianceCheck::local(free, &input.compact, engine.lists);
         answer.covers = format!("{FREE_COVERS} {}", answer.covers);
         Some(answer)
     }
@@ -245,26 +400,37 @@ impl Tool for CheckCompliance {
         Some(body.validation.cross_check(&input.text, engine))
     }
 
-    /// Never reads more favourable than the answer's own risk level.
+    /// Never reads more favourable than the answer's own risk level, and names a listed
+    /// country's listings in words.
     fn summary(c: &ComplianceCheck) -> String {
         let v = &c.validation;
         let shown = v.formatted.as_deref().unwrap_or(&v.iban);
+        let listings = c.listings_in_words();
         if !v.valid {
-            return format!(
-                "{shown} is NOT a valid IBAN ({}): no compliance verdict",
-                v.error.as_deref().unwrap_or("invalid")
-            );
+            let error = v.error.as_deref().unwrap_or("invalid");
+            return match (listings, &c.compliance) {
+                (Some(words), Some(comp)) => format!(
+                    "{shown} is NOT a valid IBAN ({error}), but {words}: risk level {} (country facts alone)",
+                    comp.risk_level
+                ),
+                _ => format!("{shown} is NOT a valid IBAN ({error}): no compliance verdict"),
+            };
         }
-        match &c.compliance {
-            Some(comp) if comp.flags.is_empty() => {
+        match (&c.compliance, listings) {
+            (Some(comp), _) if comp.flags.is_empty() => {
                 format!("{shown}: risk level {}", comp.risk_level)
             }
-            Some(comp) => format!(
+            (Some(comp), Some(words)) => format!(
+                "{shown}: risk level {} — {words} ({})",
+                comp.risk_level,
+                comp.flags.join(", ")
+            ),
+            (Some(comp), None) => format!(
                 "{shown}: risk level {} ({})",
                 comp.risk_level,
                 comp.flags.join(", ")
             ),
-            None => format!("{shown}: no compliance data in the answer"),
+            (None, _) => format!("{shown}: no compliance data in the answer"),
         }
     }
 
@@ -305,8 +471,14 @@ impl Tool for CheckCompliance {
         if let Some(f) = &s.fatf_status {
             sanctions.push_str(&format!("; FATF {}", f.replace('_', " ")));
         }
-        if !s.extra.is_empty() {
-            sanctions.push_str(&format!("; {}", facts(&s.extra)));
+        // The EU listing is in the flags; the country in the `Country` line when the IBAN has one.
+        let mut more = s.extra.clone();
+        more.remove("eu_high_risk_third_country");
+        if v.country.is_some() {
+            more.remove("country");
+        }
+        if !more.is_empty() {
+            sanctions.push_str(&format!("; {}", facts(&more)));
         }
         text.field("Sanctions", Some(sanctions));
         let r = &comp.reachability;
@@ -314,10 +486,6 @@ impl Tool for CheckCompliance {
             .into_iter()
             .filter_map(|(name, v)| yes_no(v).map(|v| format!("{name} {v}")))
             .collect();
-        if !r.screened {
-            reach.push("bank's participation not checked".into());
-        }
-        text.field("Reachability", Some(reach.join(", ")));
         let mut vop: Vec<String> = Vec::new();
         if let Some(p) = yes_no(comp.vop.participant) {
             vop.push(format!("participant {p}"));
@@ -325,41 +493,77 @@ impl Tool for CheckCompliance {
         if let Some(st) = &comp.vop.status {
             vop.push(format!("status {st}"));
         }
-        if !comp.vop.screened {
-            vop.push("not checked".into());
-        }
-        text.field("Verification of Payee", Some(vop.join(", ")));
-        if let Some(meta) = &c.meta {
-            let scope = meta.get("scope").map(plain);
-            let disclaimer = meta.get("disclaimer").map(plain);
+        // Nothing known about either, as in every local answer: one line says so.
+        if reach.is_empty() && vop.is_empty() && !r.screened && !comp.vop.screened {
             text.field(
-                "Scope",
-                match (scope, disclaimer) {
-                    (Some(s), Some(d)) => Some(format!("{s} — {d}")),
-                    (s, d) => s.or(d),
-                },
+                "Not checked",
+                Some("the bank's scheme participation, Verification of Payee"),
             );
-            let dates: Vec<String> = meta
-                .iter()
-                .filter(|(k, v)| k.ends_with("_as_of") && !v.is_null())
-                .map(|(k, v)| {
-                    format!(
-                        "{} {}",
-                        k.trim_end_matches("_as_of").replace('_', " "),
-                        plain(v)
-                    )
-                })
-                .collect();
-            if let Some(Value::Array(sources)) = meta.get("sources") {
-                for s in sources {
-                    text.source(&plain(s), None);
-                }
+        } else {
+            if !r.screened {
+                reach.push("bank's participation not checked".into());
             }
-            if !dates.is_empty() {
-                text.field("Lists as of", Some(dates.join(", ")));
+            text.field("Reachability", Some(reach.join(", ")));
+            if !comp.vop.screened {
+                vop.push("not checked".into());
             }
+            text.field("Verification of Payee", Some(vop.join(", ")));
+        }
+        if let Some(meta) = &c.meta {
+            render_meta(meta, text);
         }
         text.field("Cost", v.cost_usdc.map(|c| format!("{c} USDC")));
+    }
+}
+
+/// Scope, list dates and sources, each said once. A local answer's `meta.lists` gives one
+/// line with every list's date and, for a list that may be out of date, why (the label
+/// already says the scope and how to refresh); an API answer's meta is shown as it comes.
+fn render_meta(meta: &Extra, text: &mut Text) {
+    if let Some(Value::Array(lists)) = meta.get("lists") {
+        let line: Vec<String> = lists
+            .iter()
+            .map(|l| {
+                let title = l.get("title").map(plain).unwrap_or_default();
+                let as_of = l.get("as_of").map(plain).unwrap_or_default();
+                let mut s = format!("{title} {}", as_of_in_words(&as_of));
+                if let Some(why) = l.get("why").filter(|w| !w.is_null()) {
+                    // The label says it may be out of date; this says why.
+                    s.push_str(&format!(" ({})", plain(why)));
+                }
+                s
+            })
+            .collect();
+        text.field("Lists", Some(line.join("; ")));
+        return;
+    }
+    let scope = meta.get("scope").map(plain);
+    let disclaimer = meta.get("disclaimer").map(plain);
+    text.field(
+        "Scope",
+        match (scope, disclaimer) {
+            (Some(s), Some(d)) => Some(format!("{s} — {d}")),
+            (s, d) => s.or(d),
+        },
+    );
+    let dates: Vec<String> = meta
+        .iter()
+        .filter(|(k, v)| k.ends_with("_as_of") && !v.is_null())
+        .map(|(k, v)| {
+            format!(
+                "{} {}",
+                k.trim_end_matches("_as_of").replace('_', " "),
+                plain(v)
+            )
+        })
+        .collect();
+    if let Some(Value::Array(sources)) = meta.get("sources") {
+        for s in sources {
+            text.source(&plain(s), None);
+        }
+    }
+    if !dates.is_empty() {
+        text.field("Lists as of", Some(dates.join(", ")));
     }
 }
 

@@ -1,13 +1,14 @@
 //! The setup check behind `ibanforge-mcp doctor`: where each setting came from, whether the
 //! API answers, what the key has left — and the verdict. The command line only prints it.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
-use super::lists::ListsOrigin;
+use super::lists::{self, ListsOrigin};
 use super::policy::{CallContext, Toolbox};
 use super::provenance::usage_warnings;
 use crate::api::{Failure, Reason, UsageCheck};
-use crate::engine::compliance::ComplianceLists;
+use crate::engine::compliance::{ComplianceLists, ListAge};
 
 /// Everything `doctor` found.
 #[derive(Debug)]
@@ -16,6 +17,10 @@ pub struct Diagnosis {
     pub lists: ComplianceLists,
     pub lists_origin: ListsOrigin,
     pub lists_warning: Option<String>,
+    /// The lists that may be out of date today (each list-maker's next update is due or past).
+    pub lists_out_of_date: Vec<ListAge>,
+    /// Where a newer `compliance_lists.json` is read from (`None`: no config directory).
+    pub lists_file: Option<PathBuf>,
     /// `GET /health`; `None` when nothing was asked (offline, or the key would be withheld).
     pub health: Option<Result<u16, Failure>>,
     /// `GET /v1/keys/usage`; `None` without a key or when nothing was asked.
@@ -47,6 +52,8 @@ impl Toolbox {
             lists: self.lists.lists().clone(),
             lists_origin: self.lists.origin().clone(),
             lists_warning: self.lists.warning().map(str::to_string),
+            lists_out_of_date: lists::out_of_date(self.lists.lists()),
+            lists_file: self.lists.file().map(PathBuf::from),
             health: None,
             usage: None,
             usage_warnings: Vec::new(),

@@ -4,12 +4,40 @@
 //! Read when an answer first needs them, never at start-up (clients spawn throwaway
 //! processes to probe the protocol; those must not touch the disk). A file that cannot be
 //! read or parsed is reported once and the embedded lists are used.
+//!
+//! Lists age, so this is also where "today" comes from when their age is judged: the
+//! system clock, read on each question (a server can run across a plenary), or a day
+//! pinned with [`Toolbox::with_lists_judged_on`] so tests and transcripts are reproducible.
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::policy::Toolbox;
 use crate::config::read_bounded;
-use crate::engine::compliance::ComplianceLists;
+use crate::engine::compliance::{CivilDate, ComplianceLists, ListAge};
+
+/// What a user does about a list that may be out of date (the label and `doctor` say it).
+pub const REFRESH_HOW: &str =
+    "put a newer compliance_lists.json beside the config file (see `ibanforge-mcp doctor`)";
+
+/// Today (UTC) by the system clock. A clock before 1970 reads as 1970-01-01.
+pub fn system_today() -> CivilDate {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    CivilDate::from_unix_days((secs / 86_400) as i64)
+}
+
+/// The day on which these lists' age is judged: the pinned one, else today.
+pub fn judging_day(lists: &ComplianceLists) -> CivilDate {
+    lists.judged_on.unwrap_or_else(system_today)
+}
+
+/// The lists in force that may be out of date today.
+pub fn out_of_date(lists: &ComplianceLists) -> Vec<ListAge> {
+    lists.out_of_date(judging_day(lists))
+}
 
 /// Where the lists in force came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +59,8 @@ impl ListsOrigin {
 #[derive(Debug)]
 pub struct ComplianceSource {
     file: Option<PathBuf>,
+    /// Judge the lists' age on this day instead of today.
+    judged_on: Option<CivilDate>,
     loaded: OnceLock<(ComplianceLists, ListsOrigin, Option<String>)>,
 }
 
@@ -38,12 +68,35 @@ impl ComplianceSource {
     pub fn new(file: Option<PathBuf>) -> Self {
         Self {
             file,
+            judged_on: None,
             loaded: OnceLock::new(),
         }
     }
 
+    /// The same source, its lists' age judged on `day` rather than today.
+    pub fn judged_on(self, day: CivilDate) -> Self {
+        Self {
+            judged_on: Some(day),
+            ..self
+        }
+    }
+
+    /// Where a newer copy of the lists is read from (beside the config file).
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
+    }
+
     fn load(&self) -> &(ComplianceLists, ListsOrigin, Option<String>) {
         self.loaded.get_or_init(|| {
+            let mut loaded = self.read();
+            loaded.0.judged_on = self.judged_on;
+            loaded
+        })
+    }
+
+    /// The file beside the config if there is a usable one, else the embedded copy.
+    fn read(&self) -> (ComplianceLists, ListsOrigin, Option<String>) {
+        {
             let embedded = |warning| (ComplianceLists::embedded(), ListsOrigin::Embedded, warning);
             let Some(path) = &self.file else {
                 return embedded(None);
@@ -66,7 +119,7 @@ impl ComplianceSource {
                 tracing::warn!("{w}");
             }
             loaded
-        })
+        }
     }
 
     pub fn lists(&self) -> &ComplianceLists {
@@ -80,6 +133,16 @@ impl ComplianceSource {
     /// Why a file beside the config was not used, if one was there and unusable.
     pub fn warning(&self) -> Option<&str> {
         self.load().2.as_deref()
+    }
+}
+
+impl Toolbox {
+    /// The same toolbox with the compliance lists' age judged on `day` instead of today
+    /// (tests; reproducible transcripts). Nothing else changes.
+    pub fn with_lists_judged_on(mut self, day: CivilDate) -> Self {
+        let file = self.lists.file.clone();
+        self.lists = Arc::new(ComplianceSource::new(file).judged_on(day));
+        self
     }
 }
 
@@ -109,5 +172,21 @@ mod tests {
         let none = ComplianceSource::new(Some(dir.join("absent.json")));
         assert_eq!(none.origin(), &ListsOrigin::Embedded);
         assert!(none.warning().is_none());
+    }
+
+    #[test]
+    fn the_lists_age_is_judged_on_the_pinned_day_or_today() {
+        let today = system_today();
+        let pinned = CivilDate::parse_as_of("2026-04-30").unwrap();
+        let source = ComplianceSource::new(None).judged_on(pinned);
+        assert_eq!(judging_day(source.lists()), pinned);
+        assert!(out_of_date(source.lists()).is_empty());
+        let later =
+            ComplianceSource::new(None).judged_on(CivilDate::parse_as_of("2026-11-30").unwrap());
+        let stale: Vec<&str> = out_of_date(later.lists()).iter().map(|o| o.list).collect();
+        assert_eq!(stale, ["fatf", "sepa_scope"]);
+        let source = ComplianceSource::new(None);
+        assert_eq!(source.lists().judged_on, None);
+        assert_eq!(judging_day(source.lists()), today);
     }
 }

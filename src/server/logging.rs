@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 
 use tracing_appender::non_blocking::{ErrorCounter, NonBlocking, NonBlockingBuilder};
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::time::{FormatTime, SystemTime};
 
 /// Lines held for stderr while it is slow. Bounded so memory is (about 1,000 × a few
 /// hundred bytes); past it lines are dropped and counted.
@@ -215,8 +217,12 @@ impl Write for StderrSink {
         let dropped = self.counts.dropped();
         if dropped > self.reported {
             let lost = dropped - self.reported;
+            // Written here, not through `tracing`: that would queue it behind the lines it
+            // reports on, or drop it. Same shape as the other lines.
+            let mut now = String::new();
+            let _ = SystemTime.format_time(&mut Writer::new(&mut now));
             let line = format!(
-                "WARN dropped {lost} log line{} because stderr was not read fast enough (answers were not affected)\n",
+                "{now}  WARN dropped {lost} log line{} because stderr was not read fast enough (answers were not affected)\n",
                 if lost == 1 { "" } else { "s" }
             );
             self.put(line.as_bytes());

@@ -191,6 +191,8 @@ async fn watch(tx: mpsc::UnboundedSender<Stop>) {
         let mut parent_hint = signal(SignalKind::user_defined2()).ok();
         #[cfg(target_os = "linux")]
         if parent_hint.is_some() {
+            // The setting belongs to the calling thread (the kernel looks at every thread of
+            // an orphaned child), and this thread lives as long as the process.
             // SAFETY: PR_SET_PDEATHSIG takes a signal number; nothing else is touched.
             unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGUSR2) };
         }

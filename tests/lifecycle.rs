@@ -419,3 +419,32 @@ fn dropped_log_lines_are_counted_and_reported_when_stderr_drains() {
     );
     eprintln!("{logged} call lines written, {dropped} dropped and reported");
 }
+
+#[test]
+fn a_signal_right_after_the_first_answer_is_handled_not_fatal() {
+    // The handlers are installed before anything is answered: a client that stops the
+    // server as soon as it has replied gets a clean exit, never the default action.
+    for (round, sig) in [libc::SIGHUP, libc::SIGINT, libc::SIGTERM]
+        .into_iter()
+        .cycle()
+        .take(15)
+        .enumerate()
+    {
+        let mut child = server(&[("IBANFORGE_OFFLINE", "1")])
+            .spawn()
+            .expect("spawn");
+        let _stderr = collect(child.stderr.take().unwrap());
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(initialize().as_bytes()).expect("write");
+        let mut line = String::new();
+        assert!(stdout.read_line(&mut line).expect("answer") > 0);
+        signal(child.id(), sig);
+        let (status, _) = exit_within(&mut child, EXIT_BOUND);
+        assert_eq!(
+            status.code(),
+            Some(0),
+            "round {round}, signal {sig}: {status:?}"
+        );
+    }
+}

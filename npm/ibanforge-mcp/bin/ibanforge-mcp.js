@@ -50,18 +50,21 @@ if (!binary) {
   );
 }
 
-const child = spawn(binary, process.argv.slice(2), {
+// A client stops a server by signalling the process it started: this launcher. Pass it on.
+// The handlers go in before the binary starts: a signal that arrived between the spawn and
+// their installation killed the launcher by default and left the binary behind.
+let child = null;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
+  });
+}
+
+child = spawn(binary, process.argv.slice(2), {
   stdio: 'inherit',
   windowsHide: true,
   env: { ...process.env, IBANFORGE_MCP_LAUNCHER_PID: String(process.pid) },
 });
-
-// A client stops a server by signalling the process it started: this launcher. Pass it on.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-  });
-}
 
 child.on('error', (error) => fail(`cannot start ${binary}: ${error.message}`));
 child.on('exit', (code, signal) => {

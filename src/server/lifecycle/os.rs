@@ -145,20 +145,27 @@ pub fn arm_deadline(after: Duration, status: u8) {
 /// Start the watch for signals and for the parent's death, on a thread of its own with its
 /// own small runtime: it works even when the serving runtime is stuck. Each stop it sees
 /// arms [`STOP_DEADLINE`] and is sent on the returned channel; a second signal exits at once.
+///
+/// The signal handlers are installed before this returns, so a signal sent as soon as the
+/// server has answered anything is never met by the default action.
 pub fn watch_for_stops() -> (mpsc::UnboundedSender<Stop>, mpsc::UnboundedReceiver<Stop>) {
     let (tx, rx) = mpsc::unbounded_channel();
     let watch_tx = tx.clone();
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    let started = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build();
-    let started = runtime.map(|runtime| {
-        std::thread::Builder::new()
-            .name("ibanforge-watch".into())
-            .spawn(move || runtime.block_on(watch(watch_tx)))
-    });
-    if !matches!(started, Ok(Ok(_))) {
+        .build()
+        .and_then(|runtime| {
+            let signals = {
+                let _context = runtime.enter();
+                Signals::install()?
+            };
+            std::thread::Builder::new()
+                .name("ibanforge-watch".into())
+                .spawn(move || runtime.block_on(watch(watch_tx, signals)))
+        });
+    if let Err(e) = started {
         tracing::warn!(
-            "cannot start the signal watch; stop the server by closing its stdin instead"
+            "cannot watch for signals ({e}): they end the process abruptly; closing stdin ends it cleanly"
         );
     }
     #[cfg(windows)]
@@ -172,93 +179,109 @@ fn stopping(tx: &mpsc::UnboundedSender<Stop>, stop: Stop) {
     let _ = tx.send(stop);
 }
 
-async fn watch(tx: mpsc::UnboundedSender<Stop>) {
+/// The signal streams, registered with the watch runtime (inside its context).
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::hangup()),
-        ) else {
-            tracing::warn!("cannot listen for signals; they will end the process abruptly");
-            return;
-        };
-        // The kernel's parent-death signal. SIGUSR2 rather than SIGTERM: Linux sends it when
-        // the *thread* that started us ends, which need not be the parent process, so it is
-        // only a hint to look at getppid() now.
-        #[cfg(target_os = "linux")]
-        let mut parent_hint = signal(SignalKind::user_defined2()).ok();
-        #[cfg(target_os = "linux")]
-        if parent_hint.is_some() {
-            // The setting belongs to the calling thread (the kernel looks at every thread of
-            // an orphaned child), and this thread lives as long as the process.
-            // SAFETY: PR_SET_PDEATHSIG takes a signal number; nothing else is touched.
-            unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGUSR2) };
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
+    /// The kernel's parent-death signal. SIGUSR2 rather than SIGTERM: Linux sends it when
+    /// the *thread* that started us ends, which need not be the parent process, so it is
+    /// only a hint to look at getppid() now.
+    #[cfg(target_os = "linux")]
+    parent_hint: tokio::signal::unix::Signal,
+    #[cfg(windows)]
+    ctrl_c: tokio::signal::windows::CtrlC,
+}
+
+impl Signals {
+    fn install() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+                hup: signal(SignalKind::hangup())?,
+                #[cfg(target_os = "linux")]
+                parent_hint: signal(SignalKind::user_defined2())?,
+            })
         }
-        let parent_gone = || {
-            let at_start = *PARENT_AT_START.get_or_init(|| unsafe { libc::getppid() });
-            // SAFETY: getppid cannot fail.
-            unsafe { libc::getppid() != at_start }
-        };
-        let mut stopped = false;
-        // Checked once right after asking for the signal: a parent that died before the
-        // request was made sends nothing.
-        if parent_gone() {
-            stopping(&tx, Stop::ParentGone);
-            stopped = true;
-        }
-        let mut poll = tokio::time::interval(PARENT_POLL);
-        loop {
-            #[cfg(target_os = "linux")]
-            let hint = async {
-                match parent_hint.as_mut() {
-                    Some(s) => s.recv().await,
-                    None => std::future::pending().await,
-                }
-            };
-            #[cfg(not(target_os = "linux"))]
-            let hint = std::future::pending::<Option<()>>();
-            let signal = tokio::select! {
-                _ = term.recv() => "SIGTERM",
-                _ = int.recv() => "SIGINT",
-                _ = hup.recv() => "SIGHUP",
-                _ = hint => {
-                    if !stopped && parent_gone() {
-                        stopping(&tx, Stop::ParentGone);
-                        stopped = true;
-                    }
-                    continue;
-                }
-                _ = poll.tick() => {
-                    if !stopped && parent_gone() {
-                        stopping(&tx, Stop::ParentGone);
-                        stopped = true;
-                    }
-                    continue;
-                }
-            };
-            if stopped {
-                // Asked twice: the caller does not want to wait for the graceful path.
-                exit_now(0);
-            }
-            stopping(&tx, Stop::Signal(signal));
-            stopped = true;
+        #[cfg(windows)]
+        {
+            Ok(Self {
+                ctrl_c: tokio::signal::windows::ctrl_c()?,
+            })
         }
     }
-    #[cfg(not(unix))]
+}
+
+#[cfg(unix)]
+async fn watch(tx: mpsc::UnboundedSender<Stop>, mut signals: Signals) {
+    #[cfg(target_os = "linux")]
     {
-        let mut stopped = false;
-        loop {
-            if tokio::signal::ctrl_c().await.is_err() {
-                return;
+        // The setting belongs to the calling thread (the kernel looks at every thread of an
+        // orphaned child), and this thread lives as long as the process.
+        // SAFETY: PR_SET_PDEATHSIG takes a signal number; nothing else is touched.
+        unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGUSR2) };
+    }
+    let parent_gone = || {
+        // SAFETY: getppid cannot fail.
+        let now = unsafe { libc::getppid() };
+        now != *PARENT_AT_START.get_or_init(|| now)
+    };
+    let mut stopped = false;
+    // Checked once right after asking for the signal: a parent that died before the request
+    // was made sends nothing.
+    if parent_gone() {
+        stopping(&tx, Stop::ParentGone);
+        stopped = true;
+    }
+    let mut poll = tokio::time::interval(PARENT_POLL);
+    loop {
+        #[cfg(target_os = "linux")]
+        let hint = signals.parent_hint.recv();
+        #[cfg(not(target_os = "linux"))]
+        let hint = std::future::pending::<Option<()>>();
+        let signal = tokio::select! {
+            _ = signals.term.recv() => "SIGTERM",
+            _ = signals.int.recv() => "SIGINT",
+            _ = signals.hup.recv() => "SIGHUP",
+            _ = hint => {
+                if !stopped && parent_gone() {
+                    stopping(&tx, Stop::ParentGone);
+                    stopped = true;
+                }
+                continue;
             }
-            if stopped {
-                exit_now(0);
+            _ = poll.tick() => {
+                if !stopped && parent_gone() {
+                    stopping(&tx, Stop::ParentGone);
+                    stopped = true;
+                }
+                continue;
             }
-            stopping(&tx, Stop::Signal("Ctrl-C"));
-            stopped = true;
+        };
+        if stopped {
+            // Asked twice: the caller does not want to wait for the graceful path.
+            exit_now(0);
         }
+        stopping(&tx, Stop::Signal(signal));
+        stopped = true;
+    }
+}
+
+#[cfg(windows)]
+async fn watch(tx: mpsc::UnboundedSender<Stop>, mut signals: Signals) {
+    let mut stopped = false;
+    while signals.ctrl_c.recv().await.is_some() {
+        if stopped {
+            exit_now(0);
+        }
+        stopping(&tx, Stop::Signal("Ctrl-C"));
+        stopped = true;
     }
 }
 

@@ -4,7 +4,7 @@
 //!
 //! Layout: [`engine`] is the offline engine (pure data and algorithms, no I/O);
 //! [`tools`] holds the five tools, their schemas and the answer policy; [`server`] wires
-//! them into rmcp; [`api`] is the hosted-API client and refusal parsing; [`config`]
+//! them into rmcp and runs the stdio session (lifecycle, line guard, logging); [`api`] is the hosted-API client and refusal parsing; [`config`]
 //! resolves settings; [`cli`] is the command line.
 
 // `api::refusal::Failure` carries the API's quota and credit objects by value. It only
@@ -17,4 +17,3 @@ pub mod config;
 pub mod engine;
 pub mod server;
 pub mod tools;
-pub mod wire;

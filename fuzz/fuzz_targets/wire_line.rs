@@ -1,6 +1,6 @@
 //! The line guard's classification of raw stdin lines.
 #![no_main]
-use ibanforge_mcp::wire::{Verdict, classify};
+use ibanforge_mcp::server::line_guard::{Verdict, classify};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

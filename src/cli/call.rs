@@ -15,14 +15,14 @@ pub async fn run(settings: Settings, tool: &str, arguments: &str, json: bool) ->
     let args: serde_json::Value = match serde_json::from_str(arguments) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!(
+            print_stderr!(
                 "error: the arguments are not JSON ({e}); pass an object such as '{{\"iban\": \"CH93 0076 2011 6238 5295 7\"}}'"
             );
             return ExitCode::from(2);
         }
     };
     let Some(map) = args.as_object() else {
-        eprintln!(
+        print_stderr!(
             "error: the arguments must be a JSON object, e.g. '{{\"iban\": \"CH93 0076 2011 6238 5295 7\"}}'"
         );
         return ExitCode::from(2);
@@ -43,11 +43,11 @@ pub async fn run(settings: Settings, tool: &str, arguments: &str, json: bool) ->
             ExitCode::SUCCESS
         }
         Ok(Outcome::InputError(e)) => {
-            eprintln!("error: {e}");
+            print_stderr!("error: {e}");
             ExitCode::from(2)
         }
         Err(unknown) => {
-            eprintln!("error: {unknown}");
+            print_stderr!("error: {unknown}");
             ExitCode::from(2)
         }
     }

@@ -16,7 +16,7 @@ pub fn run(client: McpClient) {
     let exe = std::env::current_exe().ok();
     let (snippet, note) = client_config(client, exe.as_deref(), cfg!(windows));
     super::print_stdout(&snippet);
-    eprintln!("{note}");
+    print_stderr!("{note}");
 }
 
 /// The snippet for one MCP client, and a note on where it goes. An installation made by npm

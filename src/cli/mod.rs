@@ -5,6 +5,14 @@
 //! protocol alone. The subcommands never run beside the server, so they may print their
 //! results to stdout.
 
+/// `eprintln!` that never panics: a closed or broken stderr loses the message, nothing more.
+macro_rules! print_stderr {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 mod call;
 mod check_ibans;
 pub mod config_print;
@@ -14,19 +22,12 @@ mod schemas;
 pub use config_print::{McpClient, client_config};
 pub use schemas::schema_files;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use rmcp::ServiceExt;
 
 use crate::config::{FlagValues, Settings};
-use crate::server::IbanforgeServer;
-use crate::tools::Toolbox;
-use crate::wire;
 
 /// IBAN, BIC and Swiss clearing tools for AI agents, over MCP (stdio).
 ///
@@ -135,27 +136,6 @@ impl GlobalFlags {
     }
 }
 
-/// Logs go to stderr only; colours only when a person is watching. `IBANFORGE_LOG` is one
-/// level (`off`, `error`, `warn`, `info`, `debug`, `trace`; default `info`): a level filter
-/// rather than `EnvFilter`, whose directive parser (and the regex engine behind it) cost
-/// start-up time and binary size for no use here.
-fn init_logging() {
-    let level = std::env::var("IBANFORGE_LOG")
-        .ok()
-        .and_then(|v| {
-            v.trim()
-                .parse::<tracing_subscriber::filter::LevelFilter>()
-                .ok()
-        })
-        .unwrap_or(tracing_subscriber::filter::LevelFilter::INFO);
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_target(false)
-        .with_max_level(level)
-        .try_init();
-}
-
 fn load_settings(flags: &GlobalFlags) -> Settings {
     let (settings, warnings) = Settings::load(&flags.values(), &|k| std::env::var(k).ok());
     for w in warnings {
@@ -166,7 +146,8 @@ fn load_settings(flags: &GlobalFlags) -> Settings {
 
 /// Entry point for `main`.
 pub fn run(cli: Cli) -> ExitCode {
-    init_logging();
+    // Dropped last: waits (bounded) for buffered log lines to reach stderr.
+    let _logging = crate::server::logging::init();
     let settings = load_settings(&cli.global);
     // One thread is plenty: the engine answers in microseconds and network waits are async.
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -180,9 +161,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }
     };
     let result = match cli.command {
-        None | Some(Command::Serve) => runtime
-            .block_on(serve(settings))
-            .map(|()| ExitCode::SUCCESS),
+        None | Some(Command::Serve) => Ok(runtime.block_on(crate::server::serve(settings))),
         Some(Command::Call {
             tool,
             arguments,
@@ -190,7 +169,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }) => Ok(runtime.block_on(call::run(settings, &tool, &arguments, json))),
         Some(Command::Schemas { out }) => schemas::write(&out).map(|()| ExitCode::SUCCESS),
         Some(Command::Doctor) => Ok(runtime.block_on(doctor::run(settings))),
-        Some(Command::CheckIbans) => check_ibans::run(&settings),
+        Some(Command::CheckIbans) => check_ibans::quiet_on_broken_pipe(check_ibans::run(&settings)),
         Some(Command::Config {
             action: ConfigAction::Print { client },
         }) => {
@@ -201,101 +180,9 @@ pub fn run(cli: Cli) -> ExitCode {
     // Never wait on a blocked stdin read at exit (the blocking fallback off Linux).
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     result.unwrap_or_else(|e| {
-        eprintln!("error: {e:#}");
+        print_stderr!("error: {e:#}");
         ExitCode::FAILURE
     })
-}
-
-async fn serve(settings: Settings) -> anyhow::Result<()> {
-    let settings = Arc::new(settings);
-    let toolbox = Toolbox::new(settings.clone());
-    if toolbox.key_withheld() {
-        tracing::warn!(
-            "IBANFORGE_API_BASE {} is plain http to a non-loopback host: the API key will not be sent, and every answer will be degraded (insecure_api_base)",
-            settings.api_base
-        );
-    }
-    tracing::info!(
-        version = env!("CARGO_PKG_VERSION"),
-        key = if settings.api_key.is_some() {
-            "configured"
-        } else {
-            "none"
-        },
-        offline = settings.offline,
-        "ibanforge-mcp serving MCP on stdio"
-    );
-    let server = IbanforgeServer::new(toolbox.clone());
-    // `stdio_pipes` rather than `stdio`: a blocking stdin read cannot be cancelled, which
-    // made shutdown hang (rust-sdk issue #220). The guard answers malformed lines itself.
-    let (stdin, stdout) = rmcp::transport::stdio_pipes();
-    let guarded = wire::guard(stdin, stdout);
-    let input_closed = guarded.input_closed.clone();
-    let output_done = guarded.output_done;
-    let service = match server.serve(guarded.transport).await {
-        Ok(service) => service,
-        // The client went away before saying anything (a registry probe, a cancelled
-        // launch): nothing to answer, nothing went wrong.
-        Err(rmcp::service::ServerInitializeError::ConnectionClosed(_)) => {
-            tracing::debug!("stdin closed before initialization");
-            let _ = tokio::time::timeout(OUTPUT_FLUSH, output_done).await;
-            return Ok(());
-        }
-        Err(e) => return Err(e).context("MCP session did not start"),
-    };
-    let cancel = service.cancellation_token();
-    let waiting = service.waiting();
-    tokio::pin!(waiting);
-    tokio::select! {
-        result = &mut waiting => {
-            result.context("MCP session ended with an error")?;
-        }
-        signal = shutdown_signal() => {
-            tracing::info!(signal, "shutting down");
-            cancel.cancel();
-            let _ = tokio::time::timeout(OUTPUT_FLUSH, &mut waiting).await;
-        }
-        () = async { input_closed.notified().await; tokio::time::sleep(EOF_GRACE).await } => {
-            // The client closed stdin and will read nothing more after it exits: answers
-            // that are not ready by now are dropped, with their HTTP requests.
-            tracing::info!("stdin closed; in-flight calls still running after {} ms are dropped", EOF_GRACE.as_millis());
-            cancel.cancel();
-            let _ = tokio::time::timeout(OUTPUT_FLUSH, &mut waiting).await;
-        }
-    }
-    let _ = tokio::time::timeout(OUTPUT_FLUSH, output_done).await;
-    Ok(())
-}
-
-/// How long in-flight calls may still finish after stdin closes (the whole exit stays
-/// under a second).
-const EOF_GRACE: std::time::Duration = std::time::Duration::from_millis(600);
-/// How long to wait for the last answers to reach stdout.
-const OUTPUT_FLUSH: std::time::Duration = std::time::Duration::from_millis(150);
-
-/// SIGTERM, SIGINT or SIGHUP (Ctrl-C on Windows): the ways a client or a launcher stops us.
-async fn shutdown_signal() -> &'static str {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::hangup()),
-        ) else {
-            return std::future::pending().await;
-        };
-        tokio::select! {
-            _ = term.recv() => "SIGTERM",
-            _ = int.recv() => "SIGINT",
-            _ = hup.recv() => "SIGHUP",
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-        "Ctrl-C"
-    }
 }
 
 /// Print a subcommand's result on stdout. A closed stdout (`| head`) ends the output

@@ -35,7 +35,7 @@ pub fn write(out: &std::path::Path) -> anyhow::Result<()> {
     for (name, text) in schema_files() {
         let path = out.join(&name);
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("wrote {}", path.display());
+        print_stderr!("wrote {}", path.display());
     }
     Ok(())
 }

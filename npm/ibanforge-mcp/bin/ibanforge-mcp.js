@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Launcher for the ibanforge-mcp binary. It finds the prebuilt binary that npm installed for
 // this platform (an optional dependency), runs it with stdio passed straight through, forwards
-// signals, and exits as the binary exits. It never writes to stdout: stdout is the MCP
-// protocol channel. No dependencies, CommonJS, Node >= 18 — and nothing that costs start-up
-// time (no process.report, no dynamic imports).
+// signals, and exits as the binary exits. If this launcher dies without a chance to forward
+// anything (SIGKILL, a process-tree kill, TerminateProcess), the binary notices that its
+// parent is gone and exits within a second: Linux and macOS by themselves, Windows by
+// waiting on the process whose id is passed in IBANFORGE_MCP_LAUNCHER_PID. It never writes
+// to stdout: stdout is the MCP protocol channel. No dependencies, CommonJS, Node >= 18 — and
+// nothing that costs start-up time (no process.report, no dynamic imports).
 'use strict';
 
 const { spawn } = require('node:child_process');
@@ -47,14 +50,21 @@ if (!binary) {
   );
 }
 
-const child = spawn(binary, process.argv.slice(2), { stdio: 'inherit', windowsHide: true });
-
 // A client stops a server by signalling the process it started: this launcher. Pass it on.
+// The handlers go in before the binary starts: a signal that arrived between the spawn and
+// their installation killed the launcher by default and left the binary behind.
+let child = null;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
   });
 }
+
+child = spawn(binary, process.argv.slice(2), {
+  stdio: 'inherit',
+  windowsHide: true,
+  env: { ...process.env, IBANFORGE_MCP_LAUNCHER_PID: String(process.pid) },
+});
 
 child.on('error', (error) => fail(`cannot start ${binary}: ${error.message}`));
 child.on('exit', (code, signal) => {

@@ -210,6 +210,9 @@ pub struct GuardedStdio {
     pub transport: DuplexStream,
     /// Notified once stdin has closed.
     pub input_closed: Arc<Notify>,
+    /// Notified once writing to stdout has failed (closed, EPIPE): nothing more can be
+    /// answered, so the session should end.
+    pub output_failed: Arc<Notify>,
     /// Finishes once everything rmcp and the guard wrote has reached stdout.
     pub output_done: JoinHandle<()>,
 }
@@ -233,10 +236,21 @@ where
         closed.notify_waiters();
         closed.notify_one();
     });
-    let output_done = tokio::spawn(write_lines(from_rmcp, reply_rx, output, freed));
+    let output_failed = Arc::new(Notify::new());
+    let failed = output_failed.clone();
+    let output_done = tokio::spawn(async move {
+        if write_lines(from_rmcp, reply_rx, output, freed)
+            .await
+            .is_err()
+        {
+            // One waiter (the lifecycle); `notify_one` keeps the news until it looks.
+            failed.notify_one();
+        }
+    });
     GuardedStdio {
         transport,
         input_closed,
+        output_failed,
         output_done,
     }
 }
@@ -324,12 +338,15 @@ async fn read_lines<R, W>(
     let _ = to_rmcp.flush().await;
 }
 
+/// Copy rmcp's lines and the guard's replies to `output` until both are done; an error
+/// means `output` failed and nothing more can reach the client.
 async fn write_lines<R, W>(
     from_rmcp: R,
     mut replies: mpsc::UnboundedReceiver<Value>,
     mut output: W,
     places: Arc<Semaphore>,
-) where
+) -> std::io::Result<()>
+where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
@@ -354,13 +371,11 @@ async fn write_lines<R, W>(
                 None => { replies_open = false; continue; }
             },
         };
-        if output.write_all(line.as_bytes()).await.is_err()
-            || output.write_all(b"\n").await.is_err()
-            || output.flush().await.is_err()
-        {
-            break;
-        }
+        output.write_all(line.as_bytes()).await?;
+        output.write_all(b"\n").await?;
+        output.flush().await?;
     }
+    Ok(())
 }
 
 #[cfg(test)]

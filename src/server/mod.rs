@@ -1,4 +1,7 @@
-//! The MCP wiring: rmcp's `ServerHandler` over the [`Toolbox`].
+//! The MCP server room: rmcp's `ServerHandler` over the [`Toolbox`] (this file), the stdio
+//! session's life — start, signals, EOF, a closed stdout, a dead parent ([`lifecycle`]) — the
+//! line guard between stdin and rmcp ([`line_guard`]), and logging that never blocks
+//! serving ([`logging`]).
 //!
 //! The handler is written by hand rather than with `#[tool_router]` so that argument
 //! errors carry our own wording (what was wrong, what is accepted) and so that the tool
@@ -16,6 +19,12 @@ use rmcp::{ErrorData, RoleServer};
 
 use crate::tools::{CallContext, ToolName, Toolbox};
 
+pub mod lifecycle;
+pub mod line_guard;
+pub mod logging;
+
+pub use lifecycle::serve;
+
 /// Tool definitions generated from the code (schemars): what `schemas/` is written from.
 static TOOL_DEFINITIONS: LazyLock<Vec<Tool>> =
     LazyLock::new(|| ToolName::ALL.map(ToolName::definition).to_vec());
@@ -28,7 +37,7 @@ static SERVED_TOOL_DEFINITIONS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
     struct ToolsFile {
         tools: Vec<Tool>,
     }
-    serde_json::from_str::<ToolsFile>(include_str!("../schemas/tools.json"))
+    serde_json::from_str::<ToolsFile>(include_str!("../../schemas/tools.json"))
         .map(|f| f.tools)
         .unwrap_or_else(|_| TOOL_DEFINITIONS.clone())
 });

@@ -623,7 +623,7 @@ fn check_ibans(settings: &Settings) -> anyhow::Result<ExitCode> {
             .chars()
             .take(crate::tools::args::MAX_STRING_CHARS)
             .collect();
-        let check = crate::engine::iban::validate(&input, options);
+        let check = crate::engine::validate_iban(&input, options);
         writeln!(
             out,
             "{}\t{}\t{}\t{}",

@@ -136,6 +136,12 @@ pub fn by_code(country: &str, code: &str) -> Option<&'static BankEntry> {
     (r.country == country && r.bank_code == code).then_some(r)
 }
 
+/// The Bundesbank check-digit method of a German bank code (BLZ), from its primary row;
+/// what [`super::iban::validate`] is given as its [`super::iban::GermanMethodLookup`].
+pub fn german_check_method(blz: &str) -> Option<&'static str> {
+    by_code("DE", blz).and_then(|bank| bank.check_method)
+}
+
 /// The row that best names the institution behind a BIC: rows of the BIC's own country
 /// first (a foreign bank's SIX participation row is not its name at home), then the name
 /// most rows of that BIC share (a German BIC is listed under dozens of branch codes, most

@@ -87,7 +87,7 @@ pub fn validation_missing(v: &IbanValidation) -> Vec<String> {
 
 /// Validate one IBAN with everything the engine knows offline.
 pub fn validation(input: &str, lists: &ComplianceLists, options: LocalOptions) -> IbanValidation {
-    let check = iban::validate(input, options.validate);
+    let check = crate::engine::validate_iban(input, options.validate);
     let valid = check.valid();
     let parts = check.bban.clone();
     let mut out = IbanValidation {

@@ -729,7 +729,7 @@ fn free_format(iban: &str) -> Response {
     if iban.is_empty() {
         return json_response(StatusCode::BAD_REQUEST, json!({"error": "missing_iban"}));
     }
-    let check = ibanforge_mcp::engine::iban::validate(iban, ValidateOptions { aspirational: true });
+    let check = ibanforge_mcp::engine::validate_iban(iban, ValidateOptions { aspirational: true });
     let body = json!({
         "iban": check.iban,
         "formatted": check.formatted(),

@@ -226,6 +226,22 @@ fn adjacent_transpositions_of_examples_are_caught() {
 }
 
 #[test]
+fn brazil_follows_the_swift_layout() {
+    // 8!n5!n10!n1!a1!c: letters in the bank code were once accepted (schwifty's layout).
+    let letters = validate_iban("BR54R4MTNZQI394265211381556GP", ValidateOptions::default());
+    assert_eq!(
+        letters.error.map(|e| e.0),
+        Some(IbanError::InvalidBbanStructure)
+    );
+    let example = validate_iban("BR1800360305000010009795493C1", ValidateOptions::default());
+    assert!(example.valid(), "{:?}", example.error);
+    assert_eq!(
+        registry::lookup("BR", false).map(|s| s.bban_spec),
+        Some("8!n5!n10!n1!a1!c")
+    );
+}
+
+#[test]
 fn hn_and_pk_parse() {
     let hn = validate_iban("HN88CABF00000000000250005469", ValidateOptions::default());
     assert!(hn.valid(), "{:?}", hn.error);

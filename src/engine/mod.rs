@@ -16,6 +16,7 @@
 
 pub mod banks;
 pub mod bic;
+pub mod blocks;
 pub mod clearing;
 pub mod compliance;
 pub mod countries;

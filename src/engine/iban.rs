@@ -108,7 +108,7 @@ fn kept_chars(input: &str) -> impl Iterator<Item = char> + '_ {
 /// How many leading bytes of the kept characters are an `IBAN` / `IBAN:` label (as printed
 /// on invoices: "IBAN: CH93 …"): 0, 4 or 5. Only a label if what follows still looks like an
 /// IBAN (`IBAN` itself is not a country code followed by digits, so nothing valid is lost).
-/// `head` is at least the first 7 bytes (or all of them), `total` the full byte length.
+/// `head` is at least the first 8 bytes (or all of them), `total` the full byte length.
 fn label_len(head: &[u8], total: usize) -> usize {
     if !head.starts_with(b"IBAN") {
         return 0;

@@ -22,7 +22,9 @@ use ibanforge_mcp::tools::{CallContext, Outcome, ToolName, Toolbox};
 use ibanforge_stand_in::{Fault, KeyKind, MARKER, StandIn};
 use serde_json::{Value, json};
 
-const TIMEOUT_MS: u64 = 1_500;
+/// Generous: 45 calls run at once, each with a second request to the free endpoint, on a
+/// shared 2-core machine; the Timeout cells wait exactly this long.
+const TIMEOUT_MS: u64 = 4_000;
 /// How much longer than its deadline a call may take on a loaded 2-core machine (45 calls at
 /// once). Far below the stand-in's slow answer, so a call that ignored its deadline fails.
 const SLACK_MS: u64 = 8_000;

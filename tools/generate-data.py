@@ -33,6 +33,25 @@ DATA = ROOT / "data"
 SCHWIFTY = ("schwifty", "2026.10.1")
 PYCOUNTRY = ("pycountry", "26.2.16")
 IBAN_JS = ("iban", "0.0.14")
+# The SWIFT IBAN registry's BBAN layouts as python-stdnum ships them (its `iban.dat` is
+# generated from SWIFT's registry text); every registry country's layout is checked
+# against it.
+STDNUM = ("python-stdnum", "2.2")
+
+# Where this table deliberately takes a BBAN layout other than schwifty's, and why. Each
+# one must agree with the SWIFT registry (checked below).
+BBAN_CORRECTIONS = {
+    # schwifty 2026.10.1 has 8!c5!n10!n1!c1!c, which accepts letters in the bank code
+    # (BR54R4MTNZQI394265211381556GP). The SWIFT registry, python-stdnum, php-iban, iban4j
+    # and IbanNet all have 8!n (bank code: digits) and 1!a (account type: a letter).
+    "BR": "8!n5!n10!n1!a1!c",
+}
+
+# Registry codes whose layout deliberately differs from the SWIFT registry's, with the
+# reason. Empty: every registry country follows SWIFT. (Aspirational codes are not in the
+# SWIFT registry and are not compared; territories python-stdnum does not list (AX, GF, GG,
+# …) are compared with the entry of the registry prefix they print, e.g. FI, FR, GB.)
+SWIFT_LAYOUT_EXCEPTIONS: dict[str, str] = {}
 
 # Names ISO 3166-1 does not carry (user-assigned codes the IBAN registry uses).
 EXTRA_COUNTRY_NAMES = {"XK": "Kosovo"}
@@ -46,13 +65,13 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def pip_download(name: str, version: str, dest: Path) -> Path:
+def pip_download(name: str, version: str, dest: Path, wheel_name: str | None = None) -> Path:
     subprocess.run(
         [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
          "--only-binary=:all:", "-d", str(dest), f"{name}=={version}"],
         check=True,
     )
-    wheels = sorted(dest.glob(f"{name}-{version}-*.whl"))
+    wheels = sorted(dest.glob(f"{wheel_name or name}-{version}-*.whl"))
     if not wheels:
         raise SystemExit(f"pip did not produce a wheel for {name}=={version}")
     return wheels[0]
@@ -74,7 +93,9 @@ class Sources:
         self.schwifty_whl = pip_download(*SCHWIFTY, tmp)
         self.pycountry_whl = pip_download(*PYCOUNTRY, tmp)
         self.iban_js_tgz = npm_pack(*IBAN_JS, tmp)
+        self.stdnum_whl = pip_download(STDNUM[0], STDNUM[1], tmp, wheel_name="python_stdnum")
         self._sw = zipfile.ZipFile(self.schwifty_whl)
+        self._sn = zipfile.ZipFile(self.stdnum_whl)
         self._pc = zipfile.ZipFile(self.pycountry_whl)
         self._js = tarfile.open(self.iban_js_tgz)
 
@@ -92,6 +113,9 @@ class Sources:
     def pycountry(self, path: str) -> bytes:
         return self._record(f"PyPI {PYCOUNTRY[0]}", PYCOUNTRY[1], path, self._pc.read(path),
                             "LGPL-2.1 (data from Debian iso-codes)")
+
+    def stdnum(self, path: str) -> bytes:
+        return self._record(f"PyPI {STDNUM[0]}", STDNUM[1], path, self._sn.read(path), "LGPL-2.1+")
 
     def iban_js(self, path: str) -> bytes:
         member = self._js.extractfile(path)
@@ -144,6 +168,8 @@ def iban_registry(src: Sources, names: dict[str, str]) -> str:
         registry = merge_dicts(registry, json.loads(src.schwifty(path)))
     lines = ["# code\tprefix\tiban_length\tbban_classes\tbban_spec\tbank\tbranch\taccount"
              "\tnational_check\tbank_lookup\tregistry_sepa_flag\taspirational\tname"]
+    for code, layout in BBAN_CORRECTIONS.items():
+        registry[code]["bban_spec"] = layout
     for code in sorted(registry):
         spec = registry[code]
         classes = expand_spec(spec["bban_spec"])
@@ -162,6 +188,45 @@ def iban_registry(src: Sources, names: dict[str, str]) -> str:
             names.get(code, code),
         ]))
     return "\n".join(lines) + "\n"
+
+
+def swift_layouts(src: Sources) -> dict[str, str]:
+    """Country code -> BBAN notation, from python-stdnum's extract of the SWIFT registry."""
+    import re
+    layouts = {}
+    for line in src.stdnum("stdnum/iban.dat").decode().splitlines():
+        m = re.match(r'([A-Z]{2}) .*bban="([^"]+)"', line)
+        if m:
+            layouts[m.group(1)] = m.group(2)
+    return layouts
+
+
+def check_layouts_against_swift(registry_tsv: str, swift: dict[str, str]) -> None:
+    """Every registry country's BBAN classes must be the SWIFT registry's, position by
+    position, unless listed in SWIFT_LAYOUT_EXCEPTIONS with its reason."""
+    problems = []
+    seen = set()
+    for line in registry_tsv.splitlines()[1:]:
+        cols = line.split("\t")
+        code, prefix, classes, notation, aspirational = cols[0], cols[1], cols[3], cols[4], cols[11]
+        if aspirational == "1":
+            continue
+        reference = swift.get(code) or swift.get(prefix)
+        if reference is None:
+            problems.append(f"{code}: neither {code} nor {prefix} is in python-stdnum's SWIFT registry extract")
+            continue
+        seen.add(code)
+        if expand_spec(reference) != classes and code not in SWIFT_LAYOUT_EXCEPTIONS:
+            problems.append(f"{code}: BBAN {notation} here, {reference} in the SWIFT registry")
+        if expand_spec(reference) == classes and code in SWIFT_LAYOUT_EXCEPTIONS:
+            problems.append(f"{code}: listed as a deliberate difference but agrees with SWIFT now")
+    problems += [f"{code}: listed exception is not a registry country" for code in SWIFT_LAYOUT_EXCEPTIONS
+                 if code not in seen]
+    if problems:
+        raise SystemExit("BBAN layouts differ from the SWIFT registry (python-stdnum "
+                         f"{STDNUM[1]}):\n  " + "\n  ".join(problems) +
+                         "\nfix the layout (BBAN_CORRECTIONS) or list the difference with its reason "
+                         "(SWIFT_LAYOUT_EXCEPTIONS)")
 
 
 def load_bank_files(src: Sources) -> list[dict]:
@@ -259,6 +324,7 @@ def generate(out: Path, tmp: Path) -> dict:
     names = country_names(src)
     out.mkdir(parents=True, exist_ok=True)
     registry = iban_registry(src, names)
+    check_layouts_against_swift(registry, swift_layouts(src))
     codes = {line.split("\t")[0] for line in registry.splitlines() if not line.startswith("#")}
     bank_rows = load_bank_files(src)
     tables = {

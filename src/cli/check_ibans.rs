@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::config::Settings;
-use crate::engine::iban::{self, ValidateOptions};
+use crate::engine::iban::ValidateOptions;
 use crate::tools::args::MAX_STRING_CHARS;
 
 /// Prints `IBAN<TAB>valid|invalid<TAB>error<TAB>national` for each line.
@@ -21,7 +21,7 @@ pub fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
         let line = line.context("stdin is not UTF-8 text")?;
         // Bounded like the tool input: nothing longer is an IBAN.
         let input: String = line.chars().take(MAX_STRING_CHARS).collect();
-        let check = iban::validate(&input, options);
+        let check = crate::engine::validate_iban(&input, options);
         writeln!(
             out,
             "{}\t{}\t{}\t{}",

@@ -1,19 +1,26 @@
 //! The embedded bank directory: national bank code → institution, BIC, check method.
 //!
 //! Keyed the way each country's register is keyed (bank code, or bank + branch code for
-//! SI). Built on first use: the table is ~2 MB of text and most sessions never need it.
+//! SI). Read in place: `build.rs` sorted the rows by bank code and by BIC into small deflated
+//! blocks (see `blocks`), so a lookup inflates one ~5 KB block the first time it is needed
+//! and nothing else. [`directory_reads`] counts lookups, so a test can prove an answer never
+//! touched the directory.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::data;
+use super::blocks::{self, Block, Lines, View};
 use super::iban::BbanParts;
 use super::registry::CountrySpec;
 
-/// One row of a national bank register.
-#[derive(Debug, Clone, PartialEq, Eq)]
+include!(concat!(env!("OUT_DIR"), "/bank_tables.rs"));
+
+/// One row of a national bank register. Borrowed from the embedded tables: copying it is free.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BankEntry {
     pub country: &'static str,
+    /// Empty for a BIC-only row (e.g. Saudi Arabia), which names an institution but has no
+    /// national code.
     pub bank_code: &'static str,
     /// 11-character BIC, when the register gives one.
     pub bic: Option<&'static str>,
@@ -24,62 +31,69 @@ pub struct BankEntry {
     pub name: &'static str,
 }
 
-struct Directory {
-    rows: Vec<BankEntry>,
-    /// Row indices with a bank code, sorted by (country, code), primary rows first: a binary
-    /// search finds a code. (Sorted vectors rather than hash maps of vectors: a few hundred
-    /// kilobytes instead of several megabytes for 32,000 rows.)
-    by_code: Vec<u32>,
-    /// Row indices with a BIC, sorted by (BIC, primary first).
-    by_bic: Vec<u32>,
-    countries: Vec<&'static str>,
+impl BankEntry {
+    /// A line of either view (the columns of `data/bank_directory.tsv`).
+    fn from_line(line: &'static str) -> Self {
+        let mut c = line.splitn(6, '\t');
+        let mut next = || c.next().unwrap_or("");
+        let (country, bank_code, bic, primary, method, name) =
+            (next(), next(), next(), next(), next(), next());
+        Self {
+            country,
+            bank_code,
+            bic: (!bic.is_empty()).then_some(bic),
+            primary: primary == "1",
+            check_method: (!method.is_empty()).then_some(method),
+            name,
+        }
+    }
 }
 
-static DIRECTORY: LazyLock<Directory> = LazyLock::new(|| {
-    let rows: Vec<BankEntry> = data::rows(data::BANK_DIRECTORY.as_str())
-        .filter_map(|c| {
-            let [country, bank_code, bic, primary, method, name] = c[..] else {
-                return None;
-            };
-            Some(BankEntry {
-                country,
-                bank_code,
-                bic: (!bic.is_empty()).then_some(bic),
-                primary: primary == "1",
-                check_method: (!method.is_empty()).then_some(method),
-                name,
-            })
-        })
-        .collect();
-    let all = 0..u32::try_from(rows.len()).expect("directory fits u32");
-    let row = |i: &u32| &rows[*i as usize];
-    // A BIC-only row (e.g. Saudi Arabia) names an institution but has no national code.
-    let mut by_code: Vec<u32> = all
-        .clone()
-        .filter(|i| !row(i).bank_code.is_empty())
-        .collect();
-    by_code.sort_by_key(|i| (row(i).country, row(i).bank_code, !row(i).primary, *i));
-    let mut by_bic: Vec<u32> = all.filter(|i| row(i).bic.is_some()).collect();
-    by_bic.sort_by_key(|i| (row(i).bic, !row(i).primary, *i));
-    let mut countries: Vec<&'static str> = by_code.iter().map(|i| row(i).country).collect();
-    countries.dedup();
-    Directory {
-        rows,
-        by_code,
-        by_bic,
-        countries,
-    }
-});
+static BY_CODE_CACHE: [Lines; BY_CODE_BLOCKS.len()] =
+    [const { Lines::new() }; BY_CODE_BLOCKS.len()];
+static BY_BIC_CACHE: [Lines; BY_BIC_BLOCKS.len()] = [const { Lines::new() }; BY_BIC_BLOCKS.len()];
+
+/// Rows with a bank code, sorted by (country, code), primary rows first.
+static BY_CODE: View<10> = View {
+    blocks: &BY_CODE_BLOCKS,
+    blob: BY_CODE_BLOB,
+    cache: &BY_CODE_CACHE,
+    key_of: |line| {
+        blocks::key(&[blocks::column(line, 0), blocks::column(line, 1)]).unwrap_or([0xff; 10])
+    },
+};
+
+/// Rows with a BIC, sorted by (BIC, primary first).
+static BY_BIC: View<11> = View {
+    blocks: &BY_BIC_BLOCKS,
+    blob: BY_BIC_BLOB,
+    cache: &BY_BIC_CACHE,
+    key_of: |line| blocks::key(&[blocks::column(line, 2)]).unwrap_or([0xff; 11]),
+};
+
+static READS: AtomicU64 = AtomicU64::new(0);
+
+/// How many lookups into the bank directory this process has made ([`by_code`], [`by_bic`],
+/// [`institution_for_bic`], [`german_check_method`]; one each per call). Cheap (a relaxed
+/// atomic); a test reads it before and after an answer to prove the answer did not touch the
+/// directory. [`super::blocks::blocks_inflated`] says how much of it was inflated.
+pub fn directory_reads() -> u64 {
+    READS.load(Ordering::Relaxed)
+}
+
+fn count_read() {
+    READS.fetch_add(1, Ordering::Relaxed);
+}
 
 /// Countries the directory has a register of bank codes for (a few more are covered by
 /// BIC only).
 pub fn countries() -> &'static [&'static str] {
-    &DIRECTORY.countries
+    &DIRECTORY_COUNTRIES
 }
 
 /// Whether the directory covers a country at all (else a miss means "no register").
 pub fn has_register(country: &str) -> bool {
-    DIRECTORY.countries.binary_search(&country).is_ok()
+    DIRECTORY_COUNTRIES.binary_search(&country).is_ok()
 }
 
 /// Which register a country's bank codes come from, and whether it is the official one
@@ -92,24 +106,12 @@ pub struct Register {
     pub files: &'static str,
 }
 
-static REGISTERS: LazyLock<Vec<Register>> = LazyLock::new(|| {
-    data::rows(data::BANK_REGISTERS)
-        .filter_map(|c| {
-            let [country, authoritative, files] = c[..] else {
-                return None;
-            };
-            Some(Register {
-                country,
-                authoritative: authoritative == "1",
-                files,
-            })
-        })
-        .collect()
-});
-
 /// The register of bank codes for a country, if the directory has one.
 pub fn register(country: &str) -> Option<&'static Register> {
-    REGISTERS.iter().find(|r| r.country == country)
+    REGISTERS
+        .binary_search_by(|r| r.country.cmp(country))
+        .ok()
+        .map(|i| &REGISTERS[i])
 }
 
 /// The key this country's register uses for an IBAN's BBAN.
@@ -126,24 +128,32 @@ pub fn directory_key(spec: &CountrySpec, bban: &BbanParts) -> Option<String> {
 }
 
 /// The best row for a bank code: the register's primary entry when there is one.
-pub fn by_code(country: &str, code: &str) -> Option<&'static BankEntry> {
-    let d = &*DIRECTORY;
-    let at = d.by_code.partition_point(|&i| {
-        let r = &d.rows[i as usize];
-        (r.country, r.bank_code) < (country, code)
-    });
-    let r = &d.rows[*d.by_code.get(at)? as usize];
-    (r.country == country && r.bank_code == code).then_some(r)
+pub fn by_code(country: &str, code: &str) -> Option<BankEntry> {
+    count_read();
+    first_by_code(country, code)
+}
+
+fn first_by_code(country: &str, code: &str) -> Option<BankEntry> {
+    let key = blocks::key(&[country, code]).filter(|_| country.len() == 2 && !code.is_empty())?;
+    BY_CODE.matching(key).next().map(BankEntry::from_line)
+}
+
+/// The Bundesbank check-digit method of a German bank code (BLZ), from its primary row;
+/// what [`super::iban::validate`] is given as its [`super::iban::GermanMethodLookup`].
+pub fn german_check_method(blz: &str) -> Option<&'static str> {
+    count_read();
+    first_by_code("DE", blz).and_then(|bank| bank.check_method)
 }
 
 /// The row that best names the institution behind a BIC: rows of the BIC's own country
 /// first (a foreign bank's SIX participation row is not its name at home), then the name
 /// most rows of that BIC share (a German BIC is listed under dozens of branch codes, most
 /// of them named after the bank itself).
-pub fn institution_for_bic(bic11: &str) -> Option<&'static BankEntry> {
-    let rows = by_bic(bic11);
+pub fn institution_for_bic(bic11: &str) -> Option<BankEntry> {
+    count_read();
+    let rows = rows_for_bic(bic11);
     let country = bic11.get(4..6)?;
-    let home: Vec<&BankEntry> = rows
+    let home: Vec<BankEntry> = rows
         .iter()
         .copied()
         .filter(|r| r.country == country)
@@ -160,16 +170,16 @@ pub fn institution_for_bic(bic11: &str) -> Option<&'static BankEntry> {
 
 /// Rows carrying this BIC (11 characters), primary rows first; for a BIC8 or a
 /// `XXX` primary office the caller tries both spellings.
-pub fn by_bic(bic11: &str) -> Vec<&'static BankEntry> {
-    let d = &*DIRECTORY;
-    let at = d
-        .by_bic
-        .partition_point(|&i| d.rows[i as usize].bic < Some(bic11));
-    d.by_bic[at..]
-        .iter()
-        .map(|&i| &d.rows[i as usize])
-        .take_while(|r| r.bic == Some(bic11))
-        .collect()
+pub fn by_bic(bic11: &str) -> Vec<BankEntry> {
+    count_read();
+    rows_for_bic(bic11)
+}
+
+fn rows_for_bic(bic11: &str) -> Vec<BankEntry> {
+    match blocks::key(&[bic11]).filter(|_| bic11.len() == 11) {
+        Some(key) => BY_BIC.matching(key).map(BankEntry::from_line).collect(),
+        None => Vec::new(),
+    }
 }
 
 #[cfg(test)]
@@ -203,5 +213,38 @@ mod tests {
             "FR rows are hand-curated"
         );
         assert_eq!(REGISTERS.len(), countries().len());
+        assert_eq!(german_check_method("37040044"), Some("13"));
+        assert_eq!(german_check_method("99999999"), None);
+    }
+
+    /// Every row of the committed table is found again through the views it belongs to.
+    #[test]
+    fn every_row_is_found_by_code_and_by_bic() {
+        let text = include_str!("../../data/bank_directory.tsv");
+        let before = directory_reads();
+        let mut rows = 0u64;
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let c: Vec<&str> = line.split('\t').collect();
+            rows += 1;
+            if !c[1].is_empty() {
+                let found = by_code(c[0], c[1]).expect(line);
+                assert_eq!((found.country, found.bank_code), (c[0], c[1]));
+                if c[3] == "1" {
+                    assert!(found.primary, "{line}: primary row first");
+                }
+            }
+            if !c[2].is_empty() {
+                assert!(
+                    by_bic(c[2])
+                        .iter()
+                        .any(|r| r.name == c[5] && r.bank_code == c[1]),
+                    "{line}"
+                );
+            }
+        }
+        assert_eq!(rows, 32238);
+        assert!(directory_reads() - before >= rows);
+        assert!(by_code("DE", "").is_none() && by_code("DE", "123456789").is_none());
+        assert!(by_bic("SHORT").is_empty());
     }
 }

@@ -25,6 +25,92 @@ pub struct BicParts {
     pub format_problem: Option<String>,
 }
 
+/// A BIC made once at the boundary: 8 or 11 ASCII letters and digits, upper-cased, spaces
+/// removed. Its shape only: whether the country is real and the institution exists is for
+/// [`parse`] and the bank directory to say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Bic {
+    /// The 11-character form (`XXX` added to a BIC8).
+    bic11: [u8; 11],
+    /// Whether it was written with 8 characters.
+    short: bool,
+}
+
+/// Why a string is not a BIC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotABic;
+
+impl std::fmt::Display for NotABic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a BIC has 8 or 11 letters and digits, e.g. UBSWCHZH80A or DEUTDEFF")
+    }
+}
+
+impl std::error::Error for NotABic {}
+
+impl std::str::FromStr for Bic {
+    type Err = NotABic;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut bic11 = *b"XXXXXXXXXXX";
+        let mut n = 0;
+        for ch in s.chars().filter(|c| !c.is_whitespace()) {
+            if !ch.is_ascii_alphanumeric() || n == 11 {
+                return Err(NotABic);
+            }
+            bic11[n] = ch.to_ascii_uppercase() as u8;
+            n += 1;
+        }
+        match n {
+            8 | 11 => Ok(Self {
+                bic11,
+                short: n == 8,
+            }),
+            _ => Err(NotABic),
+        }
+    }
+}
+
+impl Bic {
+    /// As written: 8 or 11 characters.
+    pub fn as_str(&self) -> &str {
+        let len = if self.short { 8 } else { 11 };
+        std::str::from_utf8(&self.bic11[..len]).expect("a Bic holds ASCII")
+    }
+
+    /// The 11-character form, `XXX` (primary office) added to a BIC8: what the bank
+    /// directory is keyed by.
+    pub fn bic11(&self) -> &str {
+        std::str::from_utf8(&self.bic11).expect("a Bic holds ASCII")
+    }
+
+    /// Institution and location: the first 8 characters.
+    pub fn bic8(&self) -> &str {
+        &self.bic11()[..8]
+    }
+
+    /// Characters 5–6, the country code (not checked against ISO 3166 here).
+    pub fn country_code(&self) -> &str {
+        &self.bic11()[4..6]
+    }
+
+    /// The branch code; `XXX` for the primary office.
+    pub fn branch_code(&self) -> &str {
+        &self.bic11()[8..]
+    }
+
+    /// The ISO 9362 reading of it (country name, test BIC, format problems).
+    pub fn parts(&self) -> BicParts {
+        parse(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Bic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Upper-case and drop spaces; the caller has already bounded the length.
 pub fn normalize(input: &str) -> String {
     input
@@ -119,5 +205,23 @@ mod tests {
         assert!(b.format_problem.unwrap().contains("ZZ"));
         assert!(!parse("ABCD1222").valid_format);
         assert!(!parse("ABC").valid_format);
+    }
+
+    #[test]
+    fn bic_is_made_once() {
+        let b: Bic = " ubsw chzh 80a".parse().unwrap();
+        assert_eq!(
+            (b.as_str(), b.bic8(), b.branch_code()),
+            ("UBSWCHZH80A", "UBSWCHZH", "80A")
+        );
+        let short: Bic = "deutdeff".parse().unwrap();
+        assert_eq!(
+            (short.as_str(), short.bic11(), short.country_code()),
+            ("DEUTDEFF", "DEUTDEFFXXX", "DE")
+        );
+        assert!(short.parts().valid_format);
+        for bad in ["", "DEUTDEF", "DEUTDEFF1", "DEUT-DEFF", "DEUTDEFFXXXX"] {
+            assert!(bad.parse::<Bic>().is_err(), "{bad}");
+        }
     }
 }

@@ -4,27 +4,13 @@
 //! package, version, file and sha256 it came from) and compiled into the binary, so the
 //! engine works with no network and no files on disk.
 
-use std::sync::LazyLock;
-
 /// IBAN registry (schwifty 2026.10.1 `iban_registry/*.json`).
 pub const IBAN_REGISTRY: &str = include_str!("../../data/iban_registry.tsv");
-/// Bank directory for 47 countries (schwifty 2026.10.1 `bank_registry/*.json`), deflated
-/// by `build.rs`.
-pub static BANK_DIRECTORY: LazyLock<String> = LazyLock::new(|| {
-    inflate(include_bytes!(concat!(
-        env!("OUT_DIR"),
-        "/bank_directory.tsv.deflate"
-    )))
-});
+// The bank directory (schwifty 2026.10.1 `bank_registry/*.json`, 47 countries) and the
+// Swiss IIDs are not here as text: `build.rs` prepares them into the sorted, block-deflated
+// views `banks` and `clearing` read in place.
 /// Per country: which schwifty files its bank codes come from, and whether official.
 pub const BANK_REGISTERS: &str = include_str!("../../data/bank_registers.tsv");
-/// Swiss and Liechtenstein IIDs from the SIX bank master (via schwifty), deflated by `build.rs`.
-pub static CH_IIDS: LazyLock<String> = LazyLock::new(|| {
-    inflate(include_bytes!(concat!(
-        env!("OUT_DIR"),
-        "/ch_iids.tsv.deflate"
-    )))
-});
 /// ISO 3166-1 short names (pycountry 26.2.16).
 pub const COUNTRY_NAMES: &str = include_str!("../../data/country_names.tsv");
 /// Hand-curated country lists (SEPA scope, FATF, EU high-risk), each with its own date.
@@ -40,13 +26,6 @@ pub const BANK_DIRECTORY_AS_OF: &str = "2026-10-01";
 pub const BANK_DIRECTORY_SOURCE: &str = "schwifty 2026.10.1 bank registry";
 /// Where the Swiss IID rows come from.
 pub const CH_IIDS_SOURCE: &str = "SIX bank master via schwifty 2026.10.1";
-
-/// The build wrote these bytes itself; failing to inflate them is a build defect.
-fn inflate(packed: &[u8]) -> String {
-    let bytes = miniz_oxide::inflate::decompress_to_vec(packed)
-        .expect("embedded table inflates (written by build.rs)");
-    String::from_utf8(bytes).expect("embedded table is UTF-8")
-}
 
 /// Data rows of a generated TSV table: comment lines (`#`) and blank lines skipped.
 pub fn rows(table: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
@@ -71,8 +50,11 @@ mod tests {
         assert_eq!(as_of["ch_iids.tsv"], BANK_DIRECTORY_AS_OF);
         for (name, text) in [
             ("iban_registry.tsv", IBAN_REGISTRY),
-            ("bank_directory.tsv", BANK_DIRECTORY.as_str()),
-            ("ch_iids.tsv", CH_IIDS.as_str()),
+            (
+                "bank_directory.tsv",
+                include_str!("../../data/bank_directory.tsv"),
+            ),
+            ("ch_iids.tsv", include_str!("../../data/ch_iids.tsv")),
             ("country_names.tsv", COUNTRY_NAMES),
         ] {
             let rows = manifest["tables"][name]["rows"].as_u64().unwrap();

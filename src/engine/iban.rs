@@ -4,9 +4,11 @@
 //! BBAN layout, check-digit range, mod-97 — and the first failure is reported with the
 //! same error codes the hosted API uses, so a local and a remote answer read alike.
 
-use std::fmt::Write as _;
+use std::convert::Infallible;
+use std::fmt;
+use std::str::FromStr;
 
-use super::banks;
+use super::mod97::{self, Mod97};
 use super::national::{self, NationalCheck};
 use super::registry::{self, CountrySpec};
 
@@ -87,26 +89,116 @@ pub struct ValidateOptions {
     pub aspirational: bool,
 }
 
-/// The compact form: whitespace (incl. no-break spaces), hyphens and dots removed, ASCII
-/// upper-cased, and a leading `IBAN` label dropped (as printed on invoices: "IBAN: CH93 …").
-/// Anything else is kept so the check can name it. Idempotent.
+/// Characters a person puts between the parts of an IBAN, which the compact form drops:
+/// whitespace (incl. no-break spaces), hyphens, dots, zero-width spaces and BOMs.
+fn is_separator(ch: char) -> bool {
+    ch.is_whitespace() || matches!(ch, '-' | '.' | '\u{200B}' | '\u{FEFF}')
+}
+
+/// The characters the compact form keeps, ASCII upper-cased, before the label is dropped.
+/// The one normaliser: [`CompactIban::new`] collects it into a string, [`quick_check`] into
+/// a stack buffer.
+fn kept_chars(input: &str) -> impl Iterator<Item = char> + '_ {
+    input
+        .chars()
+        .filter(|&ch| !is_separator(ch))
+        .map(|ch| ch.to_ascii_uppercase())
+}
+
+/// How many leading bytes of the kept characters are an `IBAN` / `IBAN:` label (as printed
+/// on invoices: "IBAN: CH93 …"): 0, 4 or 5. Only a label if what follows still looks like an
+/// IBAN (`IBAN` itself is not a country code followed by digits, so nothing valid is lost).
+/// `head` is at least the first 8 bytes (or all of them), `total` the full byte length.
+fn label_len(head: &[u8], total: usize) -> usize {
+    if !head.starts_with(b"IBAN") {
+        return 0;
+    }
+    let label = if head.get(4) == Some(&b':') { 5 } else { 4 };
+    let rest = total - label;
+    if rest >= 4 && head.get(label + 2).is_some_and(u8::is_ascii_digit) {
+        label
+    } else {
+        0
+    }
+}
+
+/// An IBAN as a person typed it, normalised once: separators removed, ASCII upper-cased and
+/// a leading `IBAN` / `IBAN:` label dropped. Nothing else is changed, so a stray character is
+/// still there for the check to name. Not a proof of validity: see [`validate`].
+///
+/// Make it once where the input enters (`"ch93 0076 …".parse::<CompactIban>()` or
+/// [`CompactIban::new`]) and pass it on; normalising again is a no-op.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CompactIban(String);
+
+impl CompactIban {
+    /// Normalise `input` (idempotent: a compact IBAN normalises to itself).
+    pub fn new(input: &str) -> Self {
+        let mut out = String::with_capacity(input.len().min(64));
+        out.extend(kept_chars(input));
+        let label = label_len(out.as_bytes(), out.len());
+        out.drain(..label);
+        Self(out)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// The two-letter prefix, when the first two characters are upper-case ASCII letters.
+    pub fn country_code(&self) -> Option<&str> {
+        self.0
+            .get(..2)
+            .filter(|c| c.bytes().all(|b| b.is_ascii_uppercase()))
+    }
+
+    /// Groups of four, as printed on paper (`CH93 0076 2011 6238 5295 7`).
+    pub fn formatted(&self) -> String {
+        format_grouped(&self.0)
+    }
+
+    /// The form for logs: country, check digits and the last four (`CH93…2957`); `…` alone
+    /// when there are 8 characters or fewer, and the empty string for an empty input.
+    pub fn masked(&self) -> String {
+        let chars: Vec<char> = self.0.chars().collect();
+        if chars.len() <= 8 {
+            return "…".repeat(usize::from(!chars.is_empty()));
+        }
+        let mut out: String = chars[..4].iter().collect();
+        out.push('…');
+        out.extend(&chars[chars.len() - 4..]);
+        out
+    }
+}
+
+impl FromStr for CompactIban {
+    /// Normalising cannot fail; whether the result is an IBAN is [`validate`]'s question.
+    type Err = Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::new(s))
+    }
+}
+
+impl fmt::Display for CompactIban {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for CompactIban {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The compact form as a `String` (see [`CompactIban`]).
 pub fn normalize(input: &str) -> String {
-    let mut out = String::with_capacity(input.len().min(64));
-    for ch in input.chars() {
-        if ch.is_whitespace() || matches!(ch, '-' | '.' | '\u{200B}' | '\u{FEFF}') {
-            continue;
-        }
-        out.push(ch.to_ascii_uppercase());
-    }
-    if let Some(rest) = out.strip_prefix("IBAN") {
-        let rest = rest.strip_prefix(':').unwrap_or(rest);
-        // Only a label if what follows still looks like an IBAN (`IBAN` itself is not a
-        // country code followed by digits, so nothing valid is lost).
-        if rest.len() >= 4 && rest.as_bytes()[2].is_ascii_digit() {
-            out = rest.to_string();
-        }
-    }
-    out
+    CompactIban::new(input).into_string()
 }
 
 /// Groups of four separated by single spaces.
@@ -121,37 +213,11 @@ pub fn format_grouped(compact: &str) -> String {
     out
 }
 
-/// ISO 7064 MOD 97-10 remainder of an IBAN (country and check digits moved to the end).
-/// Returns `None` on a character that is not an ASCII letter or digit.
-///
-/// Digits are accumulated sixteen at a time in a `u64` and reduced once, instead of one
-/// division per character: the hot loop of every validation.
+/// ISO 7064 MOD 97-10 remainder of a compact IBAN (country and check digits moved to the
+/// end; see [`mod97::iban_remainder`]). `None` on a character that is not an ASCII digit or
+/// upper-case letter, or fewer than four characters.
 pub fn mod97(compact: &str) -> Option<u32> {
-    let bytes = compact.as_bytes();
-    if bytes.len() < 4 {
-        return None;
-    }
-    let mut acc: u64 = 0;
-    let mut digits = 0u32;
-    for &b in bytes[4..].iter().chain(&bytes[..4]) {
-        match b {
-            b'0'..=b'9' => {
-                acc = acc * 10 + u64::from(b - b'0');
-                digits += 1;
-            }
-            b'A'..=b'Z' => {
-                acc = acc * 100 + u64::from(b - b'A' + 10);
-                digits += 2;
-            }
-            _ => return None,
-        }
-        // Below 10^18 after at most 17 digits on top of a two-digit remainder.
-        if digits >= 15 {
-            acc %= 97;
-            digits = 2;
-        }
-    }
-    Some((acc % 97) as u32)
+    mod97::iban_remainder(compact.as_bytes()).map(u32::from)
 }
 
 /// The check digits that make `country + "00" + bban` valid (used by tests and the
@@ -177,60 +243,43 @@ fn class_name(class: u8) -> &'static str {
     }
 }
 
-/// The structural verdict without allocating: normalisation into a stack buffer, registry
-/// lookup, length, per-position classes, check-digit range and mod-97. Same verdict and error
-/// code as [`validate_structure`], none of its details; for bulk use and benchmarks.
+/// The longest compact IBAN (34) plus the `IBAN:` label, with room to spare: anything longer
+/// is the wrong length whatever it holds.
+const QUICK_BUFFER: usize = 48;
+
+/// The structural verdict without allocating: the same normalisation as [`CompactIban`] into
+/// a stack buffer, then registry lookup, length, per-position classes, check-digit range and
+/// mod-97. Same verdict and error code as [`validate_structure`] on every input (a property
+/// test holds it to that, labelled and spaced inputs included), none of its details; for bulk
+/// use and benchmarks.
 pub fn quick_check(
     input: &str,
     options: ValidateOptions,
 ) -> Result<&'static CountrySpec, IbanError> {
-    let mut buf = [0u8; 40];
-    let mut len = 0usize;
-    let mut overflow = false;
-    let mut ascii = true;
-    // The common case, byte by byte; any non-ASCII byte starts over on the char path below.
-    for &c in input.as_bytes() {
-        match c {
-            b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c' | b'-' | b'.' => continue,
-            b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z' => {}
-            0x80.. => {
-                ascii = false;
-                break;
-            }
-            _ => return Err(IbanError::InvalidFormat),
+    let mut buf = [0u8; QUICK_BUFFER];
+    // Byte length of the whole compact form (the buffer holds its first QUICK_BUFFER bytes)
+    // and where its last character other than an ASCII letter or digit is.
+    let mut total = 0usize;
+    let mut last_bad: Option<usize> = None;
+    for ch in kept_chars(input) {
+        if !ch.is_ascii_alphanumeric() {
+            last_bad = Some(total);
         }
-        if len == buf.len() {
-            overflow = true;
-            continue;
+        let mut utf8 = [0u8; 4];
+        let encoded = ch.encode_utf8(&mut utf8).as_bytes();
+        if let Some(slot) = buf.get_mut(total..total + encoded.len()) {
+            slot.copy_from_slice(encoded);
         }
-        buf[len] = c.to_ascii_uppercase();
-        len += 1;
+        total += encoded.len();
     }
-    if !ascii {
-        len = 0;
-        overflow = false;
-        for ch in input.chars() {
-            if ch.is_whitespace() || matches!(ch, '-' | '.' | '\u{200B}' | '\u{FEFF}') {
-                continue;
-            }
-            if !ch.is_ascii_alphanumeric() {
-                return Err(IbanError::InvalidFormat);
-            }
-            if len == buf.len() {
-                overflow = true;
-                continue;
-            }
-            buf[len] = ch.to_ascii_uppercase() as u8;
-            len += 1;
-        }
+    let label = label_len(&buf[..total.min(QUICK_BUFFER)], total);
+    // Only the label's own colon may be other than a letter or digit.
+    if last_bad.is_some_and(|at| at >= label) {
+        return Err(IbanError::InvalidFormat);
     }
-    let mut b = &buf[..len];
-    // The "IBAN" / "IBAN:" label (the colon was rejected above as not alphanumeric, so only
-    // the bare label can reach here; `validate` handles the colon form).
-    if b.len() >= 8 && b.starts_with(b"IBAN") && b[6].is_ascii_digit() {
-        b = &b[4..];
-    }
-    if b.len() < 5
+    let len = total - label;
+    let b = &buf[label..total.min(QUICK_BUFFER)];
+    if len < 5
         || !b[..2].iter().all(u8::is_ascii_uppercase)
         || !b[2..4].iter().all(u8::is_ascii_digit)
     {
@@ -238,11 +287,11 @@ pub fn quick_check(
     }
     let code = std::str::from_utf8(&b[..2]).map_err(|_| IbanError::InvalidFormat)?;
     let spec = registry::lookup(code, options.aspirational).ok_or(IbanError::UnsupportedCountry)?;
-    if overflow || b.len() != spec.iban_length {
+    if len != spec.iban_length {
         return Err(IbanError::WrongLength);
     }
     // One pass over the BBAN: its classes, and the mod-97 remainder as it goes.
-    let mut m = Mod97::default();
+    let mut m = Mod97::new();
     for (&class, &c) in spec.bban_classes.iter().zip(&b[4..]) {
         if !class_ok(class, c) {
             return Err(IbanError::InvalidBbanStructure);
@@ -252,69 +301,54 @@ pub fn quick_check(
     if matches!(&b[2..4], b"00" | b"01" | b"99") {
         return Err(IbanError::InvalidCheckDigits);
     }
-    b[..4].iter().for_each(|&c| m.push(c));
+    b[..4].iter().for_each(|&c| {
+        m.push(c);
+    });
     if m.remainder() != 1 {
         return Err(IbanError::ChecksumFailed);
     }
     Ok(spec)
 }
 
-/// Running ISO 7064 MOD 97-10 remainder over upper-case letters and digits (the caller has
-/// checked the characters): one table lookup per character, no division.
-#[derive(Default)]
-struct Mod97 {
-    remainder: u8,
+/// Where the German national check gets the Bundesbank method of a bank code (BLZ). The
+/// method is a fact of the bank directory, which this module does not read: the caller passes
+/// the lookup in (the engine's wiring, [`crate::engine::validate_iban`], passes
+/// [`crate::engine::banks::german_check_method`]; a test may pass `|_| None`).
+pub type GermanMethodLookup = fn(bank_code: &str) -> Option<&'static str>;
+
+/// Check one IBAN as given by a person (any spacing, any case), national check digits
+/// included. Normalises first; see [`validate_compact`] when the input is already compact.
+pub fn validate(
+    input: &str,
+    options: ValidateOptions,
+    german_method: GermanMethodLookup,
+) -> IbanCheck {
+    validate_compact(CompactIban::new(input), options, german_method)
 }
 
-/// `NEXT[r][v]`: the remainder after appending character value `v` (0–9 digits, 10–35
-/// letters, which append two decimal digits) to a number whose remainder is `r`.
-static NEXT: [[u8; 36]; 97] = {
-    let mut table = [[0u8; 36]; 97];
-    let mut r = 0;
-    while r < 97 {
-        let mut v = 0;
-        while v < 36 {
-            let shift = if v < 10 { 10 } else { 100 };
-            table[r][v] = ((r * shift + v) % 97) as u8;
-            v += 1;
-        }
-        r += 1;
-    }
-    table
-};
-
-impl Mod97 {
-    #[inline]
-    fn push(&mut self, b: u8) {
-        let v = if b.is_ascii_digit() {
-            b - b'0'
-        } else {
-            b - b'A' + 10
-        };
-        self.remainder = NEXT[usize::from(self.remainder)][usize::from(v)];
-    }
-
-    fn remainder(&self) -> u8 {
-        self.remainder
-    }
-}
-
-/// Check one IBAN as given by a person (any spacing, any case).
-pub fn validate(input: &str, options: ValidateOptions) -> IbanCheck {
-    validate_with(input, options, true)
+/// [`validate`] for an IBAN normalised at the boundary.
+pub fn validate_compact(
+    iban: CompactIban,
+    options: ValidateOptions,
+    german_method: GermanMethodLookup,
+) -> IbanCheck {
+    validate_with(iban, options, Some(german_method))
 }
 
 /// Structure and mod-97 only, without the national check digits (and so without the bank
 /// directory a German IBAN's method comes from): what other IBAN libraries check, for
-/// comparing speed like with like.
+/// comparing speed like with like. Same verdict as [`quick_check`] on every input.
 pub fn validate_structure(input: &str, options: ValidateOptions) -> IbanCheck {
-    validate_with(input, options, false)
+    validate_with(CompactIban::new(input), options, None)
 }
 
-fn validate_with(input: &str, options: ValidateOptions, national: bool) -> IbanCheck {
-    let iban = normalize(input);
+fn validate_with(
+    iban: CompactIban,
+    options: ValidateOptions,
+    national: Option<GermanMethodLookup>,
+) -> IbanCheck {
     let mut check = IbanCheck {
-        iban,
+        iban: iban.into_string(),
         spec: None,
         country_code: None,
         check_digits: None,
@@ -329,7 +363,7 @@ fn validate_with(input: &str, options: ValidateOptions, national: bool) -> IbanC
 fn run_checks(
     check: &mut IbanCheck,
     options: ValidateOptions,
-    national: bool,
+    national: Option<GermanMethodLookup>,
 ) -> Option<(IbanError, String)> {
     let iban = check.iban.clone();
     let bytes = iban.as_bytes();
@@ -409,20 +443,16 @@ fn run_checks(
             "the check digits do not match the rest of the IBAN (mod-97 check failed): a character is likely mistyped or swapped".into(),
         ));
     }
-    if !national {
-        return None;
-    }
-    let german_method = (spec.code == "DE")
-        .then(|| {
-            check
-                .bban
-                .as_ref()?
-                .bank_code
-                .as_deref()
-                .and_then(|blz| banks::by_code("DE", blz))
-        })
-        .flatten()
-        .and_then(|bank| bank.check_method);
+    let german_method_of = national?;
+    let german_method = if spec.code == "DE" {
+        check
+            .bban
+            .as_ref()
+            .and_then(|b| b.bank_code.as_deref())
+            .and_then(german_method_of)
+    } else {
+        None
+    };
     let national = national::check(spec.code, bban, german_method);
     let failed = match &national {
         NationalCheck::Failed { rule } => Some((
@@ -452,21 +482,10 @@ fn split_bban(spec: &CountrySpec, bban: &str) -> BbanParts {
     }
 }
 
-/// A masked form for logs: country, check digits and the last four (`CH93…2957`).
+/// A masked form for logs: country, check digits and the last four (`CH93…2957`); see
+/// [`CompactIban::masked`].
 pub fn mask(input: &str) -> String {
-    let compact = normalize(input);
-    let chars: Vec<char> = compact.chars().collect();
-    if chars.len() <= 8 {
-        return "…".repeat(usize::from(!chars.is_empty()));
-    }
-    let mut out: String = chars[..4].iter().collect();
-    out.push('…');
-    let _ = write!(
-        out,
-        "{}",
-        chars[chars.len() - 4..].iter().collect::<String>()
-    );
-    out
+    CompactIban::new(input).masked()
 }
 
 #[cfg(test)]
@@ -474,7 +493,7 @@ mod tests {
     use super::*;
 
     fn v(s: &str) -> IbanCheck {
-        validate(s, ValidateOptions::default())
+        validate(s, ValidateOptions::default(), |_| None)
     }
 
     #[test]
@@ -528,6 +547,7 @@ mod tests {
         let c = validate(
             "AO06004400006729503010102",
             ValidateOptions { aspirational: true },
+            |_| None,
         );
         assert!(c.valid(), "{:?}", c.error);
     }
@@ -537,6 +557,63 @@ mod tests {
         assert_eq!(mask("CH93 0076 2011 6238 5295 7"), "CH93…2957");
         assert_eq!(mask("CH93"), "…");
         assert_eq!(mask(""), "");
+    }
+
+    /// The two checks once disagreed on a labelled input with a colon.
+    #[test]
+    fn quick_check_reads_labels_like_validate() {
+        for s in [
+            "IBAN: CH93 0076 2011 6238 5295 7",
+            "iban CH93 0076 2011 6238 5295 7",
+            "IBAN:CH9300762011623852957",
+        ] {
+            assert!(quick_check(s, ValidateOptions::default()).is_ok(), "{s}");
+            assert!(
+                validate_structure(s, ValidateOptions::default()).valid(),
+                "{s}"
+            );
+        }
+        for s in [
+            "IBAN: CH93 0076 2011 6238 5295 :7",
+            "IBAN::CH9300762011623852957",
+        ] {
+            assert_eq!(
+                quick_check(s, ValidateOptions::default()).err(),
+                Some(IbanError::InvalidFormat),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn compact_iban_is_made_once() {
+        let c: CompactIban = "iban: de89 3704-0044 0532.0130 00".parse().unwrap();
+        assert_eq!(c.as_str(), "DE89370400440532013000");
+        assert_eq!(c.country_code(), Some("DE"));
+        assert_eq!(CompactIban::new(c.as_str()), c);
+        assert_eq!(c.masked(), "DE89…3000");
+        assert_eq!(c.formatted(), "DE89 3704 0044 0532 0130 00");
+    }
+
+    #[test]
+    fn the_german_method_comes_from_the_caller() {
+        let de = "DE89370400440532013000";
+        let unknown = validate(de, ValidateOptions::default(), |_| None);
+        assert_eq!(unknown.national.unwrap().status(), "not_checkable");
+        let known = validate(de, ValidateOptions::default(), |blz| {
+            (blz == "37040044").then_some("13")
+        });
+        assert_eq!(known.national.unwrap().status(), "passed");
+        // Method 01 rejects this account: the verdict follows the method given.
+        assert_eq!(
+            national::germany::validate("01", &de.as_bytes()[4..]),
+            Some(false)
+        );
+        let wrong = validate(de, ValidateOptions::default(), |_| Some("01"));
+        assert_eq!(
+            wrong.error.map(|e| e.0),
+            Some(IbanError::NationalCheckFailed)
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::engine::iban;
+use crate::engine::iban::CompactIban;
 
 /// Longest string argument accepted (an IBAN is at most 34 characters; generous room for
 /// spaces and labels, but never megabytes).
@@ -107,8 +107,9 @@ pub const IBAN_ACCEPTED: &str =
 pub struct IbanInput {
     /// As given (bounded, not blank): the engine names what is wrong with it.
     pub text: String,
-    /// Spaces, hyphens and an `IBAN` label removed, upper case: what the API is sent.
-    pub compact: String,
+    /// Spaces, hyphens and an `IBAN` label removed, upper case: what the API is sent and
+    /// what the session cache is keyed by.
+    pub compact: CompactIban,
 }
 
 impl IbanInput {
@@ -116,20 +117,14 @@ impl IbanInput {
     pub fn parse(value: &Value, what: &str) -> Result<Self, InputError> {
         let text = bounded_string(value, what, IBAN_ACCEPTED)?;
         Ok(Self {
-            compact: iban::normalize(text),
+            compact: CompactIban::new(text),
             text: text.to_string(),
         })
     }
 
     /// For logs: country, check digits and the last four (`CH93…2957`).
     pub fn masked(&self) -> String {
-        let chars: Vec<char> = self.compact.chars().collect();
-        if chars.len() <= 8 {
-            return "…".repeat(usize::from(!chars.is_empty()));
-        }
-        let head: String = chars[..4].iter().collect();
-        let tail: String = chars[chars.len() - 4..].iter().collect();
-        format!("{head}…{tail}")
+        self.compact.masked()
     }
 }
 
@@ -153,7 +148,7 @@ mod tests {
     #[test]
     fn an_iban_is_normalised_once_and_masked_for_logs() {
         let i = IbanInput::parse(&json!("IBAN: ch93 0076-2011 6238 5295 7"), "iban").unwrap();
-        assert_eq!(i.compact, "CH9300762011623852957");
+        assert_eq!(i.compact.as_str(), "CH9300762011623852957");
         assert_eq!(i.masked(), "CH93…2957");
         assert_eq!(
             IbanInput::parse(&json!("CH93"), "iban").unwrap().masked(),

@@ -55,13 +55,15 @@ impl BatchInput {
         let mut unique: Vec<String> = Vec::new();
         let positions = ibans
             .iter()
-            .map(|i| match unique.iter().position(|u| *u == i.compact) {
-                Some(p) => p,
-                None => {
-                    unique.push(i.compact.clone());
-                    unique.len() - 1
-                }
-            })
+            .map(
+                |i| match unique.iter().position(|u| u == i.compact.as_str()) {
+                    Some(p) => p,
+                    None => {
+                        unique.push(i.compact.as_str().to_string());
+                        unique.len() - 1
+                    }
+                },
+            )
             .collect();
         Self {
             ibans,

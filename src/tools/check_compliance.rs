@@ -358,14 +358,14 @@ impl Tool for CheckCompliance {
 
     fn request(input: &IbanInput) -> PaidRequest {
         PaidRequest::Compliance {
-            iban: input.compact.clone(),
+            iban: input.compact.as_str().to_string(),
         }
     }
 
     fn local(input: &IbanInput, engine: &Local) -> LocalAnswer<ComplianceCheck> {
         ComplianceCheck::local(
             IbanValidation::local(&input.text, engine),
-            &input.compact,
+            input.compact.as_str(),
             engine.lists,
         )
     }
@@ -375,7 +375,7 @@ impl Tool for CheckCompliance {
             .body
             .validation
             .country_unknown_locally()
-            .then(|| input.compact.clone())
+            .then(|| input.compact.as_str().to_string())
     }
 
     fn from_free(
@@ -383,13 +383,16 @@ impl Tool for CheckCompliance {
         free: IbanValidation,
         engine: &Local,
     ) -> Option<LocalAnswer<ComplianceCheck>> {
-        let mut answer = ComplianceCheck::local(free, &input.compact, engine.lists);
+        let mut answer = ComplianceCheck::local(free, input.compact.as_str(), engine.lists);
         answer.covers = format!("{FREE_COVERS} {}", answer.covers);
         Some(answer)
     }
 
     fn cache_key(input: &IbanInput) -> Option<CacheKey> {
-        Some(CacheKey::new("compliance", input.compact.clone()))
+        Some(CacheKey::new(
+            "compliance",
+            input.compact.as_str().to_string(),
+        ))
     }
 
     fn cross_check(

@@ -13,7 +13,7 @@ use super::answer::{Country, Extra, Local, extra};
 use super::provenance::CrossCheck;
 use super::text::{Text, facts, plain, yes_no};
 use crate::engine::national::NationalCheck;
-use crate::engine::{banks, clearing, data, iban};
+use crate::engine::{banks, clearing, data};
 
 /// What a local IBAN answer covers (the label says it first).
 pub const LOCAL_COVERS: &str = "Local check only (IBAN registry structure, mod-97, national check digits, bank directory, SEPA scope by country); no issuer, risk or live bank data.";
@@ -523,7 +523,7 @@ impl IbanValidation {
     /// Validate one IBAN with everything the engine knows offline.
     pub fn local(input: &str, engine: &Local) -> Self {
         let lists = engine.lists;
-        let check = iban::validate(input, engine.validate);
+        let check = crate::engine::validate_iban(input, engine.validate);
         let valid = check.valid();
         let parts = check.bban.clone();
         let mut out = IbanValidation {

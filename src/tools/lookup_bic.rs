@@ -15,6 +15,7 @@ use super::cache::CacheKey;
 use super::policy::Tool;
 use super::text::{Text, facts, plain, yes_no};
 use crate::api::PaidRequest;
+use crate::engine::bic::Bic;
 use crate::engine::{banks, bic, data};
 
 /// The `lookup_bic` tool.
@@ -28,15 +29,8 @@ pub struct BicArgs {
     pub bic: String,
 }
 
-/// A BIC of 8 or 11 ASCII letters and digits, upper-cased once here.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BicInput(String);
-
-impl BicInput {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+/// A BIC of 8 or 11 ASCII letters and digits, upper-cased once at the boundary.
+pub type BicInput = Bic;
 
 const BIC_ACCEPTED: &str =
     "a BIC of 8 or 11 letters and digits, e.g. \"UBSWCHZH80A\" or \"DEUTDEFF\"";
@@ -97,25 +91,21 @@ impl Tool for LookupBic {
     fn parse(arguments: Option<&Arguments>) -> Result<BicInput, InputError> {
         let v = field(arguments, "bic", "\"UBSWCHZH80A\"")?;
         let s = bounded_string(v, "bic", BIC_ACCEPTED)?;
-        let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        if !(compact.len() == 8 || compact.len() == 11)
-            || !compact.bytes().all(|b| b.is_ascii_alphanumeric())
-        {
-            return Err(InputError(format!(
+        s.parse::<Bic>().map_err(|_| {
+            InputError(format!(
                 "`bic` \"{}\" is not a BIC; accepted: {BIC_ACCEPTED}",
                 s.escape_default()
-            )));
-        }
-        Ok(BicInput(compact.to_ascii_uppercase()))
+            ))
+        })
     }
 
     fn log_input(input: &BicInput) -> String {
-        input.0.clone()
+        input.as_str().to_string()
     }
 
     fn request(input: &BicInput) -> PaidRequest {
         PaidRequest::Bic {
-            bic: input.0.clone(),
+            bic: input.as_str().to_string(),
         }
     }
 
@@ -193,7 +183,7 @@ impl Tool for LookupBic {
     }
 
     fn cache_key(input: &BicInput) -> Option<CacheKey> {
-        Some(CacheKey::new("bic", input.0.clone()))
+        Some(CacheKey::new("bic", input.as_str().to_string()))
     }
 
     fn summary(b: &BicLookup) -> String {

@@ -16,6 +16,7 @@ use super::cache::CacheKey;
 use super::policy::Tool;
 use super::text::{Text, facts, yes_no};
 use crate::api::PaidRequest;
+use crate::engine::clearing::Iid;
 use crate::engine::{clearing, data};
 
 /// The `lookup_ch_clearing` tool.
@@ -30,15 +31,8 @@ pub struct IidArgs {
     pub iid: String,
 }
 
-/// An IID: five digits, zero-padded once here.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IidInput(String);
-
-impl IidInput {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+/// An IID: five digits, zero-padded once at the boundary.
+pub type IidInput = Iid;
 
 const IID_ACCEPTED: &str =
     "a Swiss/Liechtenstein IID of 1–5 digits, e.g. \"230\" or \"00230\" (QR-IIDs 30000–31999 too)";
@@ -131,7 +125,7 @@ impl Tool for LookupChClearing {
                 .trim()
                 .to_string(),
         };
-        clearing::normalize(&text).map(IidInput).ok_or_else(|| {
+        text.parse::<Iid>().map_err(|_| {
             InputError(format!(
                 "`iid` \"{}\" is not an IID; accepted: {IID_ACCEPTED}",
                 text.escape_default()
@@ -140,12 +134,12 @@ impl Tool for LookupChClearing {
     }
 
     fn log_input(input: &IidInput) -> String {
-        input.0.clone()
+        input.as_str().to_string()
     }
 
     fn request(input: &IidInput) -> PaidRequest {
         PaidRequest::Clearing {
-            iid: input.0.clone(),
+            iid: input.as_str().to_string(),
         }
     }
 
@@ -258,7 +252,7 @@ impl Tool for LookupChClearing {
     }
 
     fn cache_key(input: &IidInput) -> Option<CacheKey> {
-        Some(CacheKey::new("clearing", input.0.clone()))
+        Some(CacheKey::new("clearing", input.as_str().to_string()))
     }
 
     fn summary(c: &ClearingLookup) -> String {

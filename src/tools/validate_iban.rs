@@ -60,7 +60,7 @@ impl Tool for ValidateIban {
 
     fn request(input: &IbanInput) -> PaidRequest {
         PaidRequest::Validate {
-            iban: input.compact.clone(),
+            iban: input.compact.as_str().to_string(),
         }
     }
 
@@ -78,7 +78,7 @@ impl Tool for ValidateIban {
         local
             .body
             .country_unknown_locally()
-            .then(|| input.compact.clone())
+            .then(|| input.compact.as_str().to_string())
     }
 
     fn from_free(
@@ -95,7 +95,7 @@ impl Tool for ValidateIban {
     }
 
     fn cache_key(input: &IbanInput) -> Option<CacheKey> {
-        Some(CacheKey::new(IBAN_KIND, input.compact.clone()))
+        Some(CacheKey::new(IBAN_KIND, input.compact.as_str().to_string()))
     }
 
     fn cross_check(input: &IbanInput, body: &IbanValidation, engine: &Local) -> Option<CrossCheck> {

@@ -1,0 +1,85 @@
+//! Read-in-place tables: sorted lines in small deflated blocks, inflated one at a time.
+//!
+//! `build.rs` sorts each large table by its lookup key, cuts it into blocks of 64 lines,
+//! deflates each block and writes a table of every block's first key. A lookup binary-searches
+//! that table and inflates only the block(s) the key can be in, once per process (the text is
+//! kept for the life of the process, so answers can borrow `&'static str` from it). Nothing
+//! parses or indexes a whole table at run time, and memory grows only with what is touched.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// One block of a view: the key of its first line and its byte range in the blob.
+pub struct Block<const K: usize> {
+    pub key: [u8; K],
+    pub start: u32,
+    pub end: u32,
+}
+
+/// The inflated lines of one block, once it has been read.
+pub type Lines = OnceLock<Box<[&'static str]>>;
+
+/// One sorted view of a table (see the module doc).
+pub struct View<const K: usize> {
+    pub blocks: &'static [Block<K>],
+    pub blob: &'static [u8],
+    /// One slot per block.
+    pub cache: &'static [Lines],
+    /// The sort key of one line, as the fixed-width bytes the block table holds.
+    pub key_of: fn(&str) -> [u8; K],
+}
+
+/// Blocks inflated so far, over all views.
+static INFLATED: AtomicU64 = AtomicU64::new(0);
+
+/// How many blocks (of the bank directory and the IID table together) this process has
+/// inflated so far: each costs one decompression of ~5 KB, once.
+pub fn blocks_inflated() -> u64 {
+    INFLATED.load(Ordering::Relaxed)
+}
+
+impl<const K: usize> View<K> {
+    fn lines(&self, block: usize) -> &'static [&'static str] {
+        self.cache[block].get_or_init(|| {
+            INFLATED.fetch_add(1, Ordering::Relaxed);
+            let b = &self.blocks[block];
+            // build.rs wrote these bytes itself: failing to inflate them is a build defect.
+            let bytes = miniz_oxide::inflate::decompress_to_vec(
+                &self.blob[b.start as usize..b.end as usize],
+            )
+            .expect("embedded block inflates (written by build.rs)");
+            let text = String::from_utf8(bytes).expect("embedded block is UTF-8");
+            let text: &'static str = Box::leak(text.into_boxed_str());
+            text.lines().collect()
+        })
+    }
+
+    /// The lines whose key equals `key`, in view order (they may run across blocks).
+    pub fn matching(&self, key: [u8; K]) -> impl Iterator<Item = &'static str> + '_ {
+        // Blocks before `p` start below the key; only the last of them can hold it, and
+        // blocks from `p` on only if they start with it.
+        let p = self.blocks.partition_point(|b| b.key < key);
+        (p.saturating_sub(1)..self.blocks.len())
+            .take_while(move |&i| i < p || self.blocks[i].key == key)
+            .flat_map(move |i| self.lines(i).iter().copied())
+            .skip_while(move |l| (self.key_of)(l) < key)
+            .take_while(move |l| (self.key_of)(l) == key)
+    }
+}
+
+/// `parts` concatenated into `K` bytes, zero-padded (so byte order is string order); `None`
+/// if longer.
+pub fn key<const K: usize>(parts: &[&str]) -> Option<[u8; K]> {
+    let mut out = [0u8; K];
+    let mut at = 0;
+    for p in parts {
+        out.get_mut(at..at + p.len())?.copy_from_slice(p.as_bytes());
+        at += p.len();
+    }
+    Some(out)
+}
+
+/// The `n`th tab-separated column of a line ("" past the end).
+pub fn column(line: &str, n: usize) -> &str {
+    line.split('\t').nth(n).unwrap_or("")
+}

@@ -45,7 +45,9 @@ PEER = ROOT / "bench/node-peer/server.mjs"
 RUNS = int(os.environ.get("BENCH_RUNS", "60"))
 CALLS = int(os.environ.get("BENCH_CALLS", "20000"))
 
-BASE_ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "IBANFORGE_OFFLINE": "1", "IBANFORGE_LOG": "warn"}
+# Logging stays at its default (one line per call on stderr), and stderr is a pipe the driver
+# reads, as an MCP client's is: the figures include what logging costs.
+BASE_ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "IBANFORGE_OFFLINE": "1"}
 SERVERS = {
     "ibanforge-mcp (release binary)": ([str(BINARY)], {}),
     "ibanforge-mcp via the npm launcher": (["node", str(LAUNCHER)], {"IBANFORGE_MCP_BINARY": str(BINARY)}),
@@ -62,8 +64,49 @@ def call(i: int, tool: str, args: dict) -> str:
 
 
 def start(cmd: list[str], env: dict) -> subprocess.Popen:
-    return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            env={**BASE_ENV, **env})
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env={**BASE_ENV, **env})
+    threading.Thread(target=lambda: [None for _ in p.stderr], daemon=True).start()
+    return p
+
+
+def tokenizer():
+    """The Claude tokenizer that PyPI `anthropic` 0.34.2 ships (tokenizer.json, read with the
+    `tokenizers` package), when scripts/bench.sh installed them: a legacy vocabulary, close to
+    but not the same as current models' counts. None when absent (characters only)."""
+    try:
+        import importlib.util
+        import tokenizers
+        spec = importlib.util.find_spec("anthropic")
+        path = Path(spec.origin).parent / "tokenizer.json"
+        return tokenizers.Tokenizer.from_file(str(path))
+    except Exception:
+        return None
+
+
+def text_blocks() -> list[tuple[str, int, int | None, int]]:
+    """(what, characters, tokens or None, goal in characters) of each tool's text block, offline."""
+    hundred = [MIXED_IBANS[i % len(MIXED_IBANS)][:-1] + str(i % 10) for i in range(100)]
+    cases = [
+        ("validate_iban DE89", "validate_iban", {"iban": DE_IBAN}, 1000),
+        ("check_compliance DE89", "check_compliance", {"iban": DE_IBAN}, 1500),
+        ("batch_validate_iban, 100 mixed IBANs", "batch_validate_iban", {"ibans": hundred}, 25000),
+        ("lookup_bic COBADEFFXXX", "lookup_bic", {"bic": "COBADEFFXXX"}, 0),
+        ("lookup_ch_clearing 230", "lookup_ch_clearing", {"iid": "230"}, 0),
+    ]
+    tok = tokenizer()
+    p = start([str(BINARY)], {})
+    send(p, INIT)
+    read_id(p, 0)
+    send(p, INITIALIZED)
+    out = []
+    for i, (what, tool, args, goal) in enumerate(cases, start=1):
+        send(p, call(i, tool, args))
+        text = read_id(p, i)["result"]["content"][0]["text"]
+        out.append((what, len(text), len(tok.encode(text).ids) if tok else None, goal))
+    p.stdin.close()
+    p.wait()
+    return out
 
 
 def send(p: subprocess.Popen, *lines: str) -> None:
@@ -376,6 +419,15 @@ def main() -> int:
     print("  where it goes (memory):")
     print(f"    peak RSS after tools/list {st['rss_list']:.1f} MiB; after the first IID lookup {st['rss_iids']:.1f} MiB; "
           f"after the first validate_iban {st['rss_banks']:.1f} MiB; after 5,000 mixed calls {mixed_rss:.1f} MiB\n")
+
+    print("text block sizes (what the model reads; offline answers)")
+    tok = tokenizer()
+    print(f"  tokens: {'Claude tokenizer of PyPI anthropic 0.34.2 (legacy vocabulary)' if tok else 'no offline tokenizer installed; characters only'}")
+    for what, chars, tokens, goal in text_blocks():
+        t = f"{tokens:6,} tokens" if tokens is not None else ""
+        g = f"goal <= {goal:,} chars  {verdict(chars <= goal)}" if goal else ""
+        print(f"  {what:40} {chars:7,} chars  {t:14}  {g}")
+    print()
 
     print("cold start (spawn -> initialize -> tools/list answered)")
     for name, (med, p90) in cold.items():

@@ -6,4 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked --bin ibanforge-mcp --example stand-in-api
 npm ci --prefix bench/node-peer --no-audit --no-fund
-python3 bench/run.py
+# Token counts of the text blocks: the tokenizer file PyPI `anthropic` 0.34.2 ships, read with
+# `tokenizers` (installed without anthropic's own dependencies: only the file is used).
+venv=bench/.venv
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check tokenizers==0.23.3
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps anthropic==0.34.2
+"$venv/bin/python" bench/run.py

@@ -12,9 +12,9 @@ use super::ToolName;
 use super::answer::{Extra, Local, LocalAnswer};
 use super::args::{Arguments, IbanInput, InputError, MAX_BATCH, bounded_array, field};
 use super::iban_answer::{IbanValidation, LOCAL_COVERS};
-use super::policy::Tool;
 use super::provenance::{Mode, RowProvenance};
 use super::text::{Text, plain};
+use super::tool::Tool;
 use crate::api::{Failure, PaidRequest, Reason};
 use crate::engine::data;
 

@@ -10,10 +10,9 @@
 //! pinned with [`Toolbox::with_lists_judged_on`] so tests and transcripts are reproducible.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::policy::Toolbox;
 use crate::config::read_bounded;
 use crate::engine::compliance::{CivilDate, ComplianceLists, ListAge};
 
@@ -133,16 +132,6 @@ impl ComplianceSource {
     /// Why a file beside the config was not used, if one was there and unusable.
     pub fn warning(&self) -> Option<&str> {
         self.load().2.as_deref()
-    }
-}
-
-impl Toolbox {
-    /// The same toolbox with the compliance lists' age judged on `day` instead of today
-    /// (tests; reproducible transcripts). Nothing else changes.
-    pub fn with_lists_judged_on(mut self, day: CivilDate) -> Self {
-        let file = self.lists.file.clone();
-        self.lists = Arc::new(ComplianceSource::new(file).judged_on(day));
-        self
     }
 }
 

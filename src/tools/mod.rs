@@ -3,7 +3,7 @@
 //! A tool file ([`validate_iban`], [`batch_validate_iban`], [`lookup_bic`],
 //! [`lookup_ch_clearing`], [`check_compliance`]) holds everything about that tool: its
 //! argument type and checks, its answer body, the paid request, the local answer, the
-//! summary line and what it lacks offline. Each implements [`policy::Tool`], so the
+//! summary line and what it lacks offline. Each implements [`tool::Tool`], so the
 //! fallback chain — offline, paid, free endpoint, local — is written once, in
 //! [`policy`]. [`provenance`] says how complete an answer is, and why.
 //!
@@ -25,6 +25,7 @@ pub mod policy;
 pub mod provenance;
 pub mod schema;
 pub mod text;
+pub mod tool;
 pub mod validate_iban;
 
 use std::sync::Arc;
@@ -39,7 +40,8 @@ pub use batch_validate_iban::BatchValidateIban;
 pub use check_compliance::CheckCompliance;
 pub use lookup_bic::LookupBic;
 pub use lookup_ch_clearing::LookupChClearing;
-pub use policy::{CallContext, Tool, Toolbox};
+pub use policy::{CallContext, Toolbox};
+pub use tool::Tool;
 pub use validate_iban::ValidateIban;
 
 use answer::Answer;

@@ -15,9 +15,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use schemars::JsonSchema;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tokio::sync::Semaphore;
 use tokio::time::Instant as Deadline;
 
@@ -32,6 +30,7 @@ use super::provenance::{
     CrossCheck, Mode, Provenance, RowProvenance, Shortfall, Source, single_line,
 };
 use super::text::Text;
+use super::tool::{IBAN_KIND, Tool};
 use super::{Outcome, ToolName};
 use crate::api::{ApiClient, Failure, KeySafety, PaidRequest, Reason, Success, Unlock};
 use crate::config::Settings;
@@ -39,63 +38,6 @@ use crate::engine::iban::ValidateOptions;
 
 /// Hosted-API calls in flight at once; further calls queue inside their own deadline.
 pub const MAX_API_CALLS_IN_FLIGHT: usize = 4;
-
-/// One tool: its arguments, its answer, how it asks the API and how the engine answers
-/// without it. The chain ([`Toolbox`]) is the same for all five.
-pub trait Tool {
-    const NAME: ToolName;
-    const TITLE: &'static str;
-    /// The first sentence stands alone (registries cut descriptions at 100 characters).
-    const DESCRIPTION: &'static str;
-    /// What `inputSchema` advertises.
-    type Args: JsonSchema + 'static;
-    /// The checked, normalised input.
-    type Input: Send + Sync;
-    /// The tool's own answer fields (`outputSchema` is `Answer<Body>`).
-    type Body: Serialize + DeserializeOwned + JsonSchema + Send + 'static;
-
-    /// Check the raw arguments (no network call is made for a refusal).
-    fn parse(arguments: Option<&Arguments>) -> Result<Self::Input, InputError>;
-    /// The input as the log may show it (IBANs masked).
-    fn log_input(input: &Self::Input) -> String;
-    /// The paid request that answers it in full.
-    fn request(input: &Self::Input) -> PaidRequest;
-    /// Check or reshape the API's answer (a batch maps rows back to input order).
-    fn finish_full(_input: &Self::Input, body: Self::Body) -> Result<Self::Body, Failure> {
-        Ok(body)
-    }
-    /// The offline engine's answer and what it lacks.
-    fn local(input: &Self::Input, engine: &Local) -> LocalAnswer<Self::Body>;
-    /// The compact IBAN to ask the free format endpoint about, where it knows more than
-    /// the local answer (a country the local registry lacks).
-    fn free_question(_input: &Self::Input, _local: &LocalAnswer<Self::Body>) -> Option<String> {
-        None
-    }
-    /// The answer built around the free endpoint's validation.
-    fn from_free(
-        _input: &Self::Input,
-        _free: IbanValidation,
-        _engine: &Local,
-    ) -> Option<LocalAnswer<Self::Body>> {
-        None
-    }
-    /// Where a full answer to this input is kept in the session cache (never pay twice).
-    fn cache_key(_input: &Self::Input) -> Option<CacheKey> {
-        None
-    }
-    /// The offline engine's second opinion on a full answer (IBAN answers only).
-    fn cross_check(
-        _input: &Self::Input,
-        _body: &Self::Body,
-        _engine: &Local,
-    ) -> Option<CrossCheck> {
-        None
-    }
-    /// One line about the result: the full answer's label, and the end of every other label.
-    fn summary(body: &Self::Body) -> String;
-    /// The lines after the label in the text block: a lean rendering of the body.
-    fn render(body: &Self::Body, text: &mut Text);
-}
 
 /// What the server knows about the MCP client making the call.
 #[derive(Debug, Clone, Default)]
@@ -594,9 +536,6 @@ impl Toolbox {
     }
 }
 
-/// The cache kind of an IBAN's validation, shared by `validate_iban` and batch rows.
-pub const IBAN_KIND: &str = "iban";
-
 impl Answered<BatchValidation> {
     fn with_cost(mut self, cost: Option<f64>) -> Self {
         self.body.cost_usdc = cost;
@@ -645,6 +584,16 @@ fn disagreeing_rows(b: &BatchValidation) -> String {
             "WARNING: the offline engine disagrees with the API on row {} (see each row's cross_check)",
             rows.join(", ")
         )
+    }
+}
+
+impl Toolbox {
+    /// The same toolbox with the compliance lists' age judged on `day` instead of today
+    /// (tests; reproducible transcripts). Nothing else changes.
+    pub fn with_lists_judged_on(mut self, day: crate::engine::compliance::CivilDate) -> Self {
+        let file = self.lists.file().map(std::path::Path::to_path_buf);
+        self.lists = Arc::new(ComplianceSource::new(file).judged_on(day));
+        self
     }
 }
 

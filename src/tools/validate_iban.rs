@@ -12,9 +12,9 @@ use super::answer::{Local, LocalAnswer};
 use super::args::{Arguments, IbanInput, InputError, field};
 use super::cache::CacheKey;
 use super::iban_answer::{FREE_COVERS, IbanValidation, LOCAL_COVERS};
-use super::policy::{IBAN_KIND, Tool};
 use super::provenance::CrossCheck;
 use super::text::Text;
+use super::tool::{IBAN_KIND, Tool};
 use crate::api::PaidRequest;
 use crate::engine::data;
 

@@ -113,11 +113,13 @@ impl Tool for LookupBic {
         let parts = bic::parse(input.as_str());
         let (rows, entry) = if parts.valid_format {
             let mut bic11 = parts.bic11.clone();
-            if banks::by_bic(&bic11).is_empty() && parts.branch_code != "XXX" {
+            let mut rows = banks::by_bic(&bic11);
+            if rows.is_empty() && parts.branch_code != "XXX" {
                 // A branch BIC the directory lacks still names a known institution.
                 bic11 = format!("{}XXX", parts.bic8);
+                rows = banks::by_bic(&bic11);
             }
-            (banks::by_bic(&bic11), banks::institution_for_bic(&bic11))
+            (rows, banks::institution_for_bic(&bic11))
         } else {
             (Vec::new(), None)
         };

@@ -787,3 +787,7 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "policy_tests.rs"]
+mod policy_tests;

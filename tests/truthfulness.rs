@@ -104,3 +104,56 @@ async fn a_refused_iban_the_engine_lacks_is_answered_by_the_free_endpoint_withou
         assert_eq!(requests[1].header("authorization"), None, "never the key");
     }
 }
+
+const DE89: &str = "DE89370400440532013000";
+const CH10: &str = "CH1000230000000012345";
+
+#[tokio::test]
+async fn a_batch_label_adds_only_what_is_true() {
+    let api = StandIn::spawn();
+    api.add_key(
+        "ifk_plenty",
+        KeyKind::Quota {
+            used: 0,
+            limit: 1000,
+        },
+    );
+    let t = Toolbox::new(Arc::new(settings(&api, Some("ifk_plenty"))));
+    // Fresh, all full, nothing cached, no disagreement, usage far from the wall: the
+    // summary alone, and the API's price.
+    let (label, b) = call(&t, "batch_validate_iban", json!({"ibans": [DE89, CH10]})).await;
+    assert_eq!(label, "2 of 2 IBANs are valid");
+    let cost = b["cost_usdc"].as_f64().expect("the API's cost");
+    assert!((cost - 0.004).abs() < 1e-9, "{cost}");
+    assert!(b["provenance"]["cache"].is_null());
+
+    // Wholly from the cache: said once, at the top, with no per-row count.
+    let (label, b) = call(&t, "batch_validate_iban", json!({"ibans": [CH10, DE89]})).await;
+    assert!(
+        label.starts_with("2 of 2 IBANs are valid — served from this session's cache, fetched "),
+        "{label}"
+    );
+    assert!(!label.contains("rows served"), "{label}");
+    assert_eq!(b["provenance"]["cache"]["hit"], true);
+    assert_eq!(api.stats("ifk_plenty").requests, 1);
+
+    // Without a key the batch is refused: every row local, and the label claims no full row.
+    let t = Toolbox::new(Arc::new(settings(&api, None)));
+    let (label, b) = call(&t, "batch_validate_iban", json!({"ibans": [DE89, CH10]})).await;
+    assert!(label.starts_with("ANONYMOUS MODE — "), "{label}");
+    assert!(!label.contains("answered in full"), "{label}");
+    assert!(!label.contains("WARNING"), "{label}");
+    let p = &b["provenance"];
+    assert_eq!(
+        (p["mode"].as_str(), p["source"].as_str()),
+        (Some("anonymous"), Some("local"))
+    );
+    assert!(
+        !p["missing"].as_array().unwrap().is_empty(),
+        "local rows lack fields: {p}"
+    );
+    for row in b["results"].as_array().unwrap() {
+        assert_eq!(row["provenance"]["mode"], "anonymous", "{row}");
+        assert_eq!(row["provenance"]["reason"], "no_api_key", "{row}");
+    }
+}

@@ -157,3 +157,109 @@ async fn a_batch_label_adds_only_what_is_true() {
         assert_eq!(row["provenance"]["reason"], "no_api_key", "{row}");
     }
 }
+
+/// A hosted API that refuses every request with one fixed 402 body, and counts the
+/// requests: the stand-in is consistent (one credit a row), so it cannot say "insufficient"
+/// with too little left for even one row, nor contradict itself.
+async fn refusing_api(body: Value) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    let body = body.to_string();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let body = body.clone();
+            tokio::spawn(async move {
+                // Read the head and the announced body, then answer and close.
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                loop {
+                    let Ok(n) = stream.read(&mut buf).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    request.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&request).to_string();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let length = text[..end]
+                            .lines()
+                            .find_map(|l| {
+                                let (k, v) = l.split_once(':')?;
+                                k.eq_ignore_ascii_case("content-length")
+                                    .then(|| v.trim().parse::<usize>().ok())?
+                            })
+                            .unwrap_or(0);
+                        if request.len() >= end + 4 + length {
+                            break;
+                        }
+                    }
+                }
+                let response = format!(
+                    "HTTP/1.1 402 Payment Required\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(response.as_bytes()).await;
+                let _ = stream.shutdown().await;
+            });
+        }
+    });
+    (base, count)
+}
+
+#[tokio::test]
+async fn a_batch_is_retried_only_with_a_smaller_affordable_part() {
+    use std::sync::atomic::Ordering;
+
+    let five: Vec<&str> = vec![
+        DE89,
+        CH10,
+        "GB82WEST12345698765432",
+        "FR1420041010050500013M02606",
+        "NL91ABNA0417164300",
+    ];
+    for (credits, why) in [
+        // 15 credits for 5 rows is 3 a row; 2 left buy no row: nothing to retry with.
+        (json!({"remaining": 2, "required": 15}), "affords no row"),
+        // An API that contradicts itself (enough for every row): the same batch is not
+        // sent again.
+        (
+            json!({"remaining": 100, "required": 5}),
+            "affords every row",
+        ),
+    ] {
+        let (base, requests) = refusing_api(json!({
+            "error": "payment_required",
+            "cause": {"reason": "credits_insufficient", "detail": "Not enough credits.", "credits": credits}
+        }))
+        .await;
+        let t = Toolbox::new(Arc::new(Settings {
+            api_key: ApiKey::new("ifk_test"),
+            api_base: base,
+            timeout: Duration::from_secs(20),
+            ..Settings::default()
+        }));
+        let (label, b) = call(&t, "batch_validate_iban", json!({ "ibans": five })).await;
+        assert_eq!(
+            requests.load(Ordering::SeqCst),
+            1,
+            "{why}: one request only"
+        );
+        assert_eq!(b["provenance"]["reason"], "credits_insufficient", "{why}");
+        assert!(label.starts_with("DEGRADED RESULT — "), "{why}: {label}");
+        assert!(
+            b["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["provenance"]["mode"] == "degraded"),
+            "{why}"
+        );
+    }
+}

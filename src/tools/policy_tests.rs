@@ -206,3 +206,62 @@ fn scrubbing_handles_every_case_and_adjacent_words() {
     assert_eq!(scrub_anonymous("no such word"), "no such word");
     assert_eq!(scrub_anonymous(""), "");
 }
+
+/// A writer the test subscriber logs into.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn every_call_is_logged_with_its_mode_and_reason_and_a_degraded_one_warns() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let shortfall = toolbox(Some("ifk_test"), "https://api.example.com").shortfall(Failure::new(
+        Reason::CreditsExhausted,
+        "No credits.",
+        Some(402),
+    ));
+    let degraded = shortfall.provenance(Source::Local, Vec::new(), None);
+    tracing::subscriber::with_default(subscriber, || {
+        log_call(
+            ToolName::LookupBic,
+            &degraded,
+            "COBADEFFXXX",
+            Duration::from_millis(5),
+        );
+        log_call(
+            ToolName::ValidateIban,
+            &Provenance::full(None, None),
+            "DE89…3000",
+            Duration::from_millis(7),
+        );
+    });
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 2, "{log}");
+    assert!(lines[0].contains("WARN"), "{log}");
+    for part in [
+        "tool=\"lookup_bic\"",
+        "mode=\"degraded\"",
+        "reason=\"credits_exhausted\"",
+        "upstream_status=\"402\"",
+        "duration_ms=5",
+    ] {
+        assert!(lines[0].contains(part), "{part} in {log}");
+    }
+    assert!(lines[1].contains("INFO"), "{log}");
+    assert!(lines[1].contains("mode=\"full\" reason=\"-\""), "{log}");
+}

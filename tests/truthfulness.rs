@@ -143,6 +143,10 @@ async fn a_batch_label_adds_only_what_is_true() {
     assert!(label.starts_with("ANONYMOUS MODE — "), "{label}");
     assert!(!label.contains("answered in full"), "{label}");
     assert!(!label.contains("WARNING"), "{label}");
+    assert!(
+        label.ends_with(". 2 of 2 IBANs are valid"),
+        "no empty note: {label}"
+    );
     let p = &b["provenance"];
     assert_eq!(
         (p["mode"].as_str(), p["source"].as_str()),
@@ -162,6 +166,11 @@ async fn a_batch_label_adds_only_what_is_true() {
 /// requests: the stand-in is consistent (one credit a row), so it cannot say "insufficient"
 /// with too little left for even one row, nor contradict itself.
 async fn refusing_api(body: Value) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    refusing_api_in_turn(vec![body]).await
+}
+
+/// Like [`refusing_api`], with one 402 body per request in turn (the last one repeats).
+async fn refusing_api_in_turn(bodies: Vec<Value>) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -169,11 +178,11 @@ async fn refusing_api(body: Value) -> (String, Arc<std::sync::atomic::AtomicUsiz
     let base = format!("http://{}", listener.local_addr().unwrap());
     let count = Arc::new(AtomicUsize::new(0));
     let seen = count.clone();
-    let body = body.to_string();
+    let bodies: Vec<String> = bodies.iter().map(Value::to_string).collect();
     tokio::spawn(async move {
         while let Ok((mut stream, _)) = listener.accept().await {
-            seen.fetch_add(1, Ordering::SeqCst);
-            let body = body.clone();
+            let turn = seen.fetch_add(1, Ordering::SeqCst);
+            let body = bodies[turn.min(bodies.len() - 1)].clone();
             tokio::spawn(async move {
                 // Read the head and the announced body, then answer and close.
                 let mut request = Vec::new();
@@ -262,4 +271,51 @@ async fn a_batch_is_retried_only_with_a_smaller_affordable_part() {
             "{why}"
         );
     }
+}
+
+#[tokio::test]
+async fn rows_of_a_refused_retry_say_the_retry_s_own_reason() {
+    use std::sync::atomic::Ordering;
+
+    let five = [
+        DE89,
+        CH10,
+        "GB82WEST12345698765432",
+        "FR1420041010050500013M02606",
+        "NL91ABNA0417164300",
+    ];
+    // The batch is refused as too large (2 rows affordable); the retry with those 2 rows
+    // is refused too, for another reason (the credits went meanwhile).
+    let (base, requests) = refusing_api_in_turn(vec![
+        json!({"cause": {"reason": "credits_insufficient", "detail": "Not enough credits.",
+                         "credits": {"remaining": 2, "required": 5}}}),
+        json!({"cause": {"reason": "credits_exhausted", "detail": "No credits left.",
+                         "credits": {"remaining": 0}}}),
+    ])
+    .await;
+    let t = Toolbox::new(Arc::new(Settings {
+        api_key: ApiKey::new("ifk_test"),
+        api_base: base,
+        timeout: Duration::from_secs(20),
+        ..Settings::default()
+    }));
+    let (_, b) = call(&t, "batch_validate_iban", json!({ "ibans": five })).await;
+    assert_eq!(requests.load(Ordering::SeqCst), 2);
+    let reasons: Vec<&str> = b["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["provenance"]["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "credits_exhausted",
+            "credits_exhausted",
+            "credits_insufficient",
+            "credits_insufficient",
+            "credits_insufficient"
+        ]
+    );
+    assert_eq!(b["provenance"]["reason"], "credits_insufficient");
 }

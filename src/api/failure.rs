@@ -220,3 +220,50 @@ mod tests {
         assert_eq!(back, Reason::RateLimited);
     }
 }
+
+/// Tests that pin what the rest of the crate reads from a failure, written to kill the
+/// mutants `cargo mutants` (scripts/mutants.sh) found alive.
+#[cfg(test)]
+mod mutation_tests {
+    use super::*;
+
+    #[test]
+    fn only_service_and_network_failures_are_transient() {
+        let transient: Vec<&str> = Reason::KNOWN
+            .iter()
+            .filter(|r| r.is_transient())
+            .map(Reason::as_str)
+            .collect();
+        assert_eq!(
+            transient,
+            ["api_error", "api_unreachable", "invalid_api_response"]
+        );
+        assert!(!Reason::Upstream("new_reason".into()).is_transient());
+    }
+
+    #[test]
+    fn reasons_display_and_schema_as_plain_strings() {
+        assert_eq!(Reason::CreditsExhausted.to_string(), "credits_exhausted");
+        assert_eq!(Reason::Upstream("x_y".into()).to_string(), "x_y");
+        // Inline `{"type": "string"}`, never a `$ref` to a definition: a reason the client
+        // has never heard of must still validate.
+        assert!(<Reason as JsonSchema>::inline_schema());
+        assert_eq!(<Reason as JsonSchema>::schema_name(), "string");
+        let schema = schemars::schema_for!(Reason);
+        assert_eq!(schema.get("type"), Some(&serde_json::json!("string")));
+    }
+
+    #[test]
+    fn the_standing_list_offers_every_way_out() {
+        let list = standing_unlock("http://127.0.0.1:9");
+        let kinds: Vec<&str> = list.iter().map(|u| u.kind.as_str()).collect();
+        assert_eq!(kinds, ["free_key", "credit_pack", "x402"]);
+        assert!(
+            list[0]
+                .how
+                .contains("POST http://127.0.0.1:9/v1/keys/generate")
+        );
+        let f = Failure::new(Reason::ApiError, "d", Some(500)).with_unlock(list.clone());
+        assert_eq!(f.unlock, list);
+    }
+}

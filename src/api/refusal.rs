@@ -275,3 +275,208 @@ mod tests {
         assert!(f.detail.contains("Retry-After: 12 s"));
     }
 }
+
+/// Tests that pin every default and fallback of the refusal reader, written to kill the
+/// mutants `cargo mutants` (scripts/mutants.sh) found alive: a refusal that loses its
+/// numbers, names the wrong reason or drops a way to unlock misleads the agent.
+#[cfg(test)]
+mod mutation_tests {
+    use super::*;
+    use serde_json::json;
+
+    const BASE: &str = "https://api.ibanforge.com";
+
+    fn refuse(status: u16, body: Value, keyed: bool) -> Failure {
+        from_payment_refusal(status, body.to_string().as_bytes(), false, keyed, BASE)
+    }
+
+    #[test]
+    fn blank_text_counts_as_absent_and_text_is_trimmed() {
+        assert_eq!(text(Some(&json!("  x  "))), Some("x".into()));
+        assert_eq!(text(Some(&json!("   "))), None);
+        assert_eq!(text(Some(&json!(""))), None);
+        assert_eq!(text(Some(&json!(5))), None);
+        assert_eq!(text(None), None);
+        // A blank cause reason is no reason: the client's own applies.
+        let f = refuse(402, json!({"cause": {"reason": " ", "detail": " "}}), true);
+        assert_eq!(f.reason, Reason::PaymentRequired);
+        assert!(
+            f.detail
+                .starts_with("The API refused the paid call with HTTP 402")
+        );
+    }
+
+    #[test]
+    fn free_tier_defaults_and_signup_paths() {
+        let kinds = |f: &Failure| f.unlock.iter().map(|u| u.kind.clone()).collect::<Vec<_>>();
+        let f = refuse(402, json!({"free_tier": {}}), false);
+        assert_eq!(kinds(&f), ["free_key"]);
+        assert_eq!(
+            f.unlock[0].how,
+            "free key — sign up: POST https://api.ibanforge.com/v1/keys/generate, then set IBANFORGE_API_KEY"
+        );
+        // A signup that is not `METHOD /path` is shown as it came.
+        let f = refuse(
+            402,
+            json!({"free_tier": {"signup": "see https://ibanforge.com/signup", "description": "Free"}}),
+            false,
+        );
+        assert_eq!(
+            f.unlock[0].how,
+            "Free — sign up: see https://ibanforge.com/signup, then set IBANFORGE_API_KEY"
+        );
+        let f = refuse(
+            402,
+            json!({"free_tier": {"signup": "https://ibanforge.com/signup"}}),
+            false,
+        );
+        assert!(
+            f.unlock[0]
+                .how
+                .contains("sign up: https://ibanforge.com/signup,"),
+            "{:?}",
+            f.unlock
+        );
+    }
+
+    #[test]
+    fn credit_packs_join_their_parts_and_an_empty_pack_offers_nothing() {
+        let f = refuse(
+            402,
+            json!({"credit_packs": {"pricing": "from $5", "description": "Packs", "pay_by_card": "https://pay"}}),
+            true,
+        );
+        assert_eq!(f.unlock.len(), 1);
+        assert_eq!(f.unlock[0].kind, "credit_pack");
+        assert_eq!(f.unlock[0].how, "Packs — https://pay — from $5");
+        // Nothing usable in the pack: the client's standing list instead.
+        let f = refuse(402, json!({"credit_packs": {"description": " "}}), true);
+        assert_eq!(f.unlock, standing_unlock(BASE));
+    }
+
+    #[test]
+    fn x402_terms_fall_back_field_by_field() {
+        let f = refuse(402, json!({"accepts": [{"amount": 7000}]}), true);
+        assert_eq!(
+            f.unlock[0].how,
+            "pay per call with x402 v1: 7000 atomic units of USDC on base to the API's address (https://x402.org)"
+        );
+        let f = refuse(
+            402,
+            json!({"x402Version": 2, "accepts": [{"amount": "5000", "payTo": "0xPAY"}, {"amount": "1"}],
+                   "x402": {"protocol_docs": "https://docs.example/x402"}}),
+            true,
+        );
+        assert_eq!(f.unlock.len(), 1, "only the first terms are offered");
+        assert_eq!(
+            f.unlock[0].how,
+            "pay per call with x402 v2: 5000 atomic units of USDC on base to 0xPAY (https://docs.example/x402)"
+        );
+        let f = refuse(402, json!({"accepts": [{}]}), true);
+        assert!(
+            f.unlock[0].how.contains(": ? atomic units"),
+            "{:?}",
+            f.unlock
+        );
+        // No terms at all: the x402 description, if any.
+        let f = refuse(
+            402,
+            json!({"accepts": [], "x402": {"description": "Pay per call in USDC."}}),
+            true,
+        );
+        assert_eq!(f.unlock, [Unlock::new("x402", "Pay per call in USDC.")]);
+        let f = refuse(402, json!({"x402": {"description": ""}}), true);
+        assert_eq!(f.unlock, standing_unlock(BASE));
+    }
+
+    #[test]
+    fn the_client_s_own_detail_matches_the_reason() {
+        let f = refuse(401, json!({"error": "invalid_key"}), true);
+        assert_eq!(f.reason, Reason::InvalidApiKey);
+        assert!(
+            f.detail.starts_with("The API rejected the configured key"),
+            "{}",
+            f.detail
+        );
+        // The remedy is the key itself: the standing list is not added to it.
+        assert_eq!(
+            f.unlock.iter().map(|u| u.kind.as_str()).collect::<Vec<_>>(),
+            ["fix_api_key"]
+        );
+
+        let f = refuse(402, json!({"error": "payment_required"}), true);
+        assert_eq!(
+            f.detail,
+            "The API refused the paid call with HTTP 402 and gave no reason (error: payment_required)."
+        );
+        let f = refuse(402, json!({}), true);
+        assert_eq!(
+            f.detail,
+            "The API refused the paid call with HTTP 402 and gave no reason."
+        );
+
+        let f = refuse(402, json!({}), false);
+        assert_eq!(
+            f.detail,
+            "No API key is configured, so the API offers this call only for payment."
+        );
+        // A reason without a detail: named in the client's sentence.
+        let f = refuse(402, json!({"cause": {"reason": "credits_exhausted"}}), true);
+        assert_eq!(
+            f.detail,
+            "The API refused the paid call (credits_exhausted)."
+        );
+        // Neither an unlock of its own nor fix_api_key for other reasons.
+        assert!(f.unlock.iter().all(|u| u.kind != "fix_api_key"));
+        assert_eq!(f.unlock, standing_unlock(BASE));
+    }
+
+    #[test]
+    fn numbers_pass_through_verbatim() {
+        let f = refuse(
+            402,
+            json!({"cause": {"reason": "credits_insufficient",
+                             "credits": {"remaining": 40, "required": 100},
+                             "quota": "not an object"}}),
+            true,
+        );
+        assert_eq!(f.reason, Reason::CreditsInsufficient);
+        assert_eq!(
+            f.credits.as_ref().map(|c| Value::Object(c.clone())),
+            Some(json!({"remaining": 40, "required": 100}))
+        );
+        assert_eq!(f.quota, None);
+        assert_eq!(f.upstream_status, Some(402));
+    }
+
+    #[test]
+    fn rate_limit_prefers_the_header_and_says_when_it_does_not_know() {
+        let f = from_rate_limit(b"{\"retry_after\":30}", Some(" 12 "));
+        assert_eq!(
+            f.detail,
+            "The API's per-IP rate limit was hit (HTTP 429); Retry-After: 12 s."
+        );
+        assert_eq!(
+            f.unlock,
+            [Unlock::new(
+                "retry_after",
+                "call again after 12 s (a key does not raise the per-IP limit)"
+            )]
+        );
+        assert_eq!(
+            (f.reason.clone(), f.upstream_status),
+            (Reason::RateLimited, Some(429))
+        );
+        let f = from_rate_limit(b"{\"retry_after\":30}", Some("soon"));
+        assert!(f.detail.ends_with("Retry-After: 30 s."), "{}", f.detail);
+        let f = from_rate_limit(b"not json", None);
+        assert_eq!(
+            f.detail,
+            "The API's per-IP rate limit was hit (HTTP 429); no Retry-After was given."
+        );
+        assert_eq!(
+            f.unlock[0].how,
+            "call again in a minute (a key does not raise the per-IP limit)"
+        );
+    }
+}

@@ -736,3 +736,7 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "policy_tests.rs"]
+mod policy_tests;

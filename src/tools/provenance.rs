@@ -341,3 +341,181 @@ mod tests {
         );
     }
 }
+
+/// Tests that pin each boundary and wording the label and `provenance` rely on, written to
+/// kill the mutants `cargo mutants` (scripts/mutants.sh) found alive: a warning one request
+/// early or late, or a label that loses its mode, is exactly the lie this module prevents.
+#[cfg(test)]
+mod mutation_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn object(v: serde_json::Value) -> JsonObject {
+        v.as_object().expect("a JSON object").clone()
+    }
+
+    #[test]
+    fn mode_codes_are_the_contract_words() {
+        let words = [Mode::Full, Mode::Degraded, Mode::Anonymous, Mode::Offline].map(Mode::as_str);
+        assert_eq!(words, ["full", "degraded", "anonymous", "offline"]);
+    }
+
+    #[test]
+    fn quota_warning_starts_at_exactly_80_percent() {
+        let q = |used: u64, limit: u64| object(json!({"used": used, "limit": limit}));
+        assert_eq!(
+            usage_warnings(Some(&q(160, 200)), None),
+            ["quota warning: 160 of 200 requests used this month, 40 left"],
+            "160/200 is 80 %: warn, and compute what is left when `remaining` is absent"
+        );
+        assert!(usage_warnings(Some(&q(159, 200)), None).is_empty());
+        assert!(usage_warnings(Some(&q(4, 5)), None).len() == 1);
+        assert!(usage_warnings(Some(&q(3, 5)), None).is_empty());
+        // A limit of zero says nothing about usage: no warning, no division by it.
+        assert!(usage_warnings(Some(&q(0, 0)), None).is_empty());
+        assert!(usage_warnings(Some(&q(5, 0)), None).is_empty());
+        // Missing numbers: nothing to warn about.
+        assert!(usage_warnings(Some(&object(json!({"used": 199}))), None).is_empty());
+    }
+
+    #[test]
+    fn the_api_notice_warns_below_80_percent() {
+        let q = object(json!({"used": 10, "limit": 200, "remaining": 190, "notice": "x"}));
+        assert_eq!(
+            usage_warnings(Some(&q), None),
+            ["quota warning: 10 of 200 requests used this month, 190 left"]
+        );
+    }
+
+    #[test]
+    fn credit_warning_only_below_one_batch() {
+        let c = |left: u64| object(json!({ "remaining": left }));
+        assert!(usage_warnings(None, Some(&c(BATCH_ROWS))).is_empty());
+        assert!(usage_warnings(None, Some(&c(BATCH_ROWS + 1))).is_empty());
+        assert_eq!(
+            usage_warnings(None, Some(&c(BATCH_ROWS - 1))),
+            ["credit warning: 99 credits left, not enough for a 100-IBAN batch"]
+        );
+        let both = usage_warnings(
+            Some(&object(json!({"used": 200, "limit": 200, "remaining": 0}))),
+            Some(&c(0)),
+        );
+        assert_eq!(both.len(), 2, "{both:?}");
+    }
+
+    #[test]
+    fn ages_read_in_the_right_unit_at_each_boundary() {
+        assert_eq!(age(0), "0 s");
+        assert_eq!(age(60), "1 min");
+        assert_eq!(age(150), "2 min");
+        assert_eq!(age(3599), "59 min");
+        assert_eq!(age(3600), "1 h 0 min");
+        assert_eq!(age(3 * 3600 + 125), "3 h 2 min");
+    }
+
+    fn cache_hit(age_s: u64) -> CacheHit {
+        CacheHit {
+            hit: true,
+            fetched_at: "2026-11-30T10:00:00Z".into(),
+            age_s,
+        }
+    }
+
+    fn cross_check(status: &str) -> CrossCheck {
+        CrossCheck {
+            status: status.into(),
+            local_valid: Some(false),
+            rule: Some("checksum".into()),
+            detail: Some("the offline engine finds a bad checksum".into()),
+        }
+    }
+
+    #[test]
+    fn label_notes_name_the_cache_the_disagreement_and_the_usage() {
+        let quiet = Provenance::full(None, None);
+        assert!(quiet.label_notes().is_empty());
+
+        let mut p = Provenance::full(
+            Some(object(json!({"used": 190, "limit": 200, "remaining": 10}))),
+            Some(object(json!({"remaining": 5}))),
+        );
+        p.cache = Some(cache_hit(125));
+        p.cross_check = Some(cross_check("disagree"));
+        assert_eq!(
+            p.label_notes(),
+            [
+                "served from this session's cache, fetched 2026-11-30T10:00:00Z (2 min ago; no new charge)",
+                "WARNING: the offline engine disagrees: the offline engine finds a bad checksum",
+                "quota warning: 190 of 200 requests used this month, 10 left",
+                "credit warning: 5 credits left, not enough for a 100-IBAN batch",
+            ]
+        );
+
+        let mut agree = Provenance::full(None, None);
+        agree.cross_check = Some(cross_check("agree"));
+        assert!(agree.label_notes().is_empty());
+        assert!(!cross_check("agree").disagrees());
+        assert!(!cross_check("not_checked").disagrees());
+        assert!(cross_check("disagree").disagrees());
+    }
+
+    #[test]
+    fn a_row_carries_the_answer_s_own_provenance() {
+        let mut p = Provenance::full(None, None);
+        p.cache = Some(cache_hit(3));
+        p.cross_check = Some(cross_check("agree"));
+        let row = p.row();
+        assert_eq!(row.mode, Mode::Full);
+        assert_eq!(row.source, Source::Api);
+        assert_eq!(row.reason, None);
+        assert_eq!(row.cache, Some(cache_hit(3)));
+        assert_eq!(row.cross_check, Some(cross_check("agree")));
+        let local = RowProvenance::local();
+        assert_eq!(
+            (local.mode, local.source, local.reason),
+            (Mode::Offline, Source::Local, Some(Reason::OfflineMode))
+        );
+    }
+
+    #[test]
+    fn a_shortfall_s_provenance_says_why_and_how_to_unlock() {
+        let mut s = Shortfall::offline("IBANFORGE_OFFLINE is set.");
+        let p = s.provenance(Source::Local, vec!["bic".into()], Some("2026-10-01".into()));
+        assert_eq!(p.mode, Mode::Offline);
+        assert_eq!(p.reason, Some(Reason::OfflineMode));
+        assert_eq!(p.detail.as_deref(), Some("IBANFORGE_OFFLINE is set."));
+        assert_eq!(p.unlock.len(), 1);
+        assert_eq!(p.unlock[0].kind, "disable_offline_mode");
+        assert_eq!(p.missing, ["bic"]);
+        assert_eq!(p.data_as_of.as_deref(), Some("2026-10-01"));
+
+        s.mode = Mode::Degraded;
+        s.why = Failure::new(Reason::CreditsExhausted, "No credits left.", Some(402));
+        s.why.credits = Some(object(json!({"remaining": 0})));
+        let p = s.provenance(Source::FreeFormatEndpoint, Vec::new(), None);
+        assert_eq!(
+            (p.mode, p.source, p.upstream_status),
+            (Mode::Degraded, Source::FreeFormatEndpoint, Some(402))
+        );
+        assert_eq!(p.credits, Some(object(json!({"remaining": 0}))));
+    }
+
+    #[test]
+    fn labels_are_whole_single_lines() {
+        let s = Shortfall::offline("ignored in the offline label");
+        assert_eq!(
+            s.label("Local check.", "X is valid"),
+            "OFFLINE RESULT — Local check. X is valid"
+        );
+        let mut s = s;
+        s.mode = Mode::Anonymous;
+        s.why = Failure::new(Reason::NoApiKey, "No key.", Some(402));
+        assert_eq!(
+            s.label("Local check.", "X is valid"),
+            "ANONYMOUS MODE — Local check. Reason: no_api_key — No key. For the full answer set IBANFORGE_API_KEY (free key: 200 requests/month). X is valid"
+        );
+        s.mode = Mode::Full;
+        assert_eq!(s.label("ignored", "X  is\nvalid"), "X is valid");
+        assert_eq!(single_line("  a\n\tb  c "), "a b c");
+    }
+}

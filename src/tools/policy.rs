@@ -412,7 +412,6 @@ impl Toolbox {
         use super::BatchValidateIban as B;
         let engine = self.local_engine();
         let texts: Vec<&str> = input.unique_inputs().map(|i| i.text.as_str()).collect();
-        let mut local_rows: Vec<&IbanValidation> = Vec::new();
         let rows: Vec<BatchRow> = rows
             .into_iter()
             .enumerate()
@@ -441,13 +440,12 @@ impl Toolbox {
             .iter()
             .filter(|r| r.provenance.mode == Mode::Full)
             .count();
-        local_rows.extend(
+        let missing = rows_missing(
             body.results
                 .iter()
                 .filter(|r| r.provenance.mode != Mode::Full)
                 .map(|r| &r.validation),
         );
-        let missing = rows_missing(local_rows.into_iter());
         let covers = if full > 0 {
             format!(
                 "{full} of {} answered in full; the rest: {LOCAL_COVERS}",

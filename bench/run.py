@@ -214,18 +214,24 @@ def mixed(n: int = 5000) -> tuple[float, float]:
     p = start([str(BINARY)], {})
     writer = threading.Thread(target=lambda: (p.stdin.write(payload), p.stdin.flush()))
     writer.start()
-    seen = 0
-    while seen < n:
+    # The clock measures the server, not this driver: lines are only collected while it
+    # runs (n answers + the initialize answer) and checked after it stops.
+    lines = []
+    while len(lines) < n + 1:
         line = p.stdout.readline()
         if not line:
             raise RuntimeError("server closed stdout")
-        if json.loads(line).get("id", 0) != 0:
-            seen += 1
+        lines.append(line)
     elapsed = time.perf_counter() - t0
     writer.join()
     rss = vm_hwm_mib(p)
     p.stdin.close()
     p.wait()
+    answers = [json.loads(line) for line in lines]
+    ids = sorted(a["id"] for a in answers)
+    bad = [a for a in answers if "result" not in a or a["result"].get("isError")]
+    if ids != list(range(n + 1)) or bad:
+        raise RuntimeError(f"mixed session: ids or answers wrong ({len(bad)} errors), e.g. {bad[:1]}")
     return n / elapsed, rss
 
 

@@ -6,11 +6,11 @@
 //! and nothing else. [`directory_reads`] counts lookups, so a test can prove an answer never
 //! touched the directory.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::blocks::{self, Block, Lines, View};
 use super::iban::BbanParts;
+use super::institution;
 use super::registry::CountrySpec;
 
 include!(concat!(env!("OUT_DIR"), "/bank_tables.rs"));
@@ -145,37 +145,95 @@ pub fn german_check_method(blz: &str) -> Option<&'static str> {
     first_by_code("DE", blz).and_then(|bank| bank.check_method)
 }
 
-/// The row that best names the institution behind a BIC: rows of the BIC's own country
-/// first (a foreign bank's SIX participation row is not its name at home), then the name
-/// most rows of that BIC share (a German BIC is listed under dozens of branch codes, most
-/// of them named after the bank itself).
-pub fn institution_for_bic(bic11: &str) -> Option<BankEntry> {
+/// A BIC listed under more than one block of rows, with what `build.rs` worked out about it
+/// (see there): reading all its rows per lookup would cost a millisecond.
+struct BigBic {
+    bic: &'static str,
+    rows: usize,
+    /// Rows with a bank code.
+    codes: usize,
+    /// Block and line, in the BY_BIC view, of the row naming the institution.
+    institution: (usize, usize),
+}
+
+/// What the directory lists under one BIC: how many bank codes, the first few of them, and
+/// the row that best names the institution ([`super::institution`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BicListing {
+    /// Rows carrying the BIC, with or without a bank code (0: the directory lacks it).
+    pub rows: usize,
+    /// How many of them carry a bank code.
+    pub codes_total: usize,
+    /// The first `shown` (country, bank code) pairs, primary rows first.
+    pub codes: Vec<(&'static str, &'static str)>,
+    pub institution: Option<BankEntry>,
+}
+
+/// The listing of a BIC (11 characters) with at most `shown` bank codes spelled out. Reads
+/// at most two blocks' worth of rows, however many rows the BIC has.
+pub fn bic_listing(bic11: &str, shown: usize) -> BicListing {
     count_read();
-    let rows = rows_for_bic(bic11);
-    let country = bic11.get(4..6)?;
-    let home: Vec<BankEntry> = rows
-        .iter()
-        .copied()
-        .filter(|r| r.country == country)
-        .collect();
-    let pool = if home.is_empty() { rows } else { home };
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for r in &pool {
-        *counts.entry(r.name).or_default() += 1;
+    let Some(key) = blocks::key(&[bic11]).filter(|_| bic11.len() == 11) else {
+        return BicListing {
+            rows: 0,
+            codes_total: 0,
+            codes: Vec::new(),
+            institution: None,
+        };
+    };
+    if let Ok(i) = BIG_BICS.binary_search_by(|b| b.bic.cmp(bic11)) {
+        let big = &BIG_BICS[i];
+        let (block, line) = big.institution;
+        let codes = BY_BIC
+            .matching(key)
+            .map(BankEntry::from_line)
+            .filter(|r| !r.bank_code.is_empty())
+            .take(shown)
+            .map(|r| (r.country, r.bank_code))
+            .collect();
+        return BicListing {
+            rows: big.rows,
+            codes_total: big.codes,
+            codes,
+            institution: BY_BIC.line(block, line).map(BankEntry::from_line),
+        };
     }
-    pool.iter()
-        .copied()
-        .max_by_key(|r| (counts[r.name], std::cmp::Reverse(r.bank_code)))
+    listing_by_scan(key, &bic11[4..6], shown)
+}
+
+/// The listing worked out from every row of the BIC (what `build.rs` does for big BICs).
+fn listing_by_scan(key: [u8; 11], home: &str, shown: usize) -> BicListing {
+    let rows: Vec<BankEntry> = BY_BIC.matching(key).map(BankEntry::from_line).collect();
+    let view: Vec<institution::Row> = rows
+        .iter()
+        .map(|r| institution::Row {
+            country: r.country,
+            bank_code: r.bank_code,
+            name: r.name,
+        })
+        .collect();
+    let with_code = || rows.iter().filter(|r| !r.bank_code.is_empty());
+    BicListing {
+        rows: rows.len(),
+        codes_total: with_code().count(),
+        codes: with_code()
+            .take(shown)
+            .map(|r| (r.country, r.bank_code))
+            .collect(),
+        institution: institution::pick(&view, home).map(|i| rows[i]),
+    }
+}
+
+/// The row that best names the institution behind a BIC (11 characters):
+/// [`super::institution`]'s rule.
+pub fn institution_for_bic(bic11: &str) -> Option<BankEntry> {
+    bic_listing(bic11, 0).institution
 }
 
 /// Rows carrying this BIC (11 characters), primary rows first; for a BIC8 or a
 /// `XXX` primary office the caller tries both spellings.
 pub fn by_bic(bic11: &str) -> Vec<BankEntry> {
     count_read();
-    rows_for_bic(bic11)
-}
-
-fn rows_for_bic(bic11: &str) -> Vec<BankEntry> {
     match blocks::key(&[bic11]).filter(|_| bic11.len() == 11) {
         Some(key) => BY_BIC.matching(key).map(BankEntry::from_line).collect(),
         None => Vec::new(),
@@ -185,6 +243,29 @@ fn rows_for_bic(bic11: &str) -> Vec<BankEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big_bics_read_two_blocks_and_answer_as_reading_every_row_would() {
+        assert!(BIG_BICS.len() >= 30, "{}", BIG_BICS.len());
+        for big in &BIG_BICS {
+            let key = blocks::key(&[big.bic]).unwrap();
+            let by_scan = listing_by_scan(key, &big.bic[4..6], 20);
+            assert_eq!(bic_listing(big.bic, 20), by_scan, "{}", big.bic);
+            assert!(
+                by_scan.rows > 64,
+                "more than a block (64 rows): {}",
+                big.bic
+            );
+        }
+        let danske = bic_listing("DABADKKKXXX", 20);
+        assert!(danske.codes_total > 3000 && danske.codes.len() == 20);
+        assert_eq!(danske.institution.map(|e| e.country), Some("DK"));
+        assert_eq!(
+            bic_listing("UBSWCHZH80A", 20).rows,
+            by_bic("UBSWCHZH80A").len()
+        );
+        assert_eq!(bic_listing("NOTABIC", 20).rows, 0);
+    }
 
     #[test]
     fn finds_banks_by_code_and_bic() {

@@ -54,6 +54,13 @@ impl<const K: usize> View<K> {
         })
     }
 
+    /// Line `line` of block `block`, if there is one (positions `build.rs` wrote down).
+    pub fn line(&self, block: usize, line: usize) -> Option<&'static str> {
+        (block < self.blocks.len())
+            .then(|| self.lines(block).get(line).copied())
+            .flatten()
+    }
+
     /// The lines whose key equals `key`, in view order (they may run across blocks).
     pub fn matching(&self, key: [u8; K]) -> impl Iterator<Item = &'static str> + '_ {
         // Blocks before `p` start below the key; only the last of them can hold it, and

@@ -22,6 +22,7 @@ pub mod compliance;
 pub mod countries;
 pub mod data;
 pub mod iban;
+pub mod institution;
 pub mod mod97;
 pub mod national;
 pub mod registry;

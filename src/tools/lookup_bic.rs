@@ -111,23 +111,28 @@ impl Tool for LookupBic {
 
     fn local(input: &BicInput, _engine: &Local) -> LocalAnswer<BicLookup> {
         let parts = bic::parse(input.as_str());
-        let (rows, entry) = if parts.valid_format {
-            let mut bic11 = parts.bic11.clone();
-            let mut rows = banks::by_bic(&bic11);
-            if rows.is_empty() && parts.branch_code != "XXX" {
+        // Bounded: a large bank's BIC is listed under hundreds of branch codes.
+        const CODES_SHOWN: usize = 20;
+        let listing = parts.valid_format.then(|| {
+            let listing = banks::bic_listing(&parts.bic11, CODES_SHOWN);
+            if listing.rows == 0 && parts.branch_code != "XXX" {
                 // A branch BIC the directory lacks still names a known institution.
-                bic11 = format!("{}XXX", parts.bic8);
-                rows = banks::by_bic(&bic11);
+                banks::bic_listing(&format!("{}XXX", parts.bic8), CODES_SHOWN)
+            } else {
+                listing
             }
-            (rows, banks::institution_for_bic(&bic11))
-        } else {
-            (Vec::new(), None)
-        };
-        let bank_codes: Vec<String> = rows
-            .iter()
-            .filter(|r| !r.bank_code.is_empty())
-            .map(|r| format!("{}:{}", r.country, r.bank_code))
-            .collect();
+        });
+        let entry = listing.as_ref().and_then(|l| l.institution);
+        let (bank_codes_total, bank_codes): (usize, Vec<String>) =
+            listing.map_or((0, Vec::new()), |l| {
+                (
+                    l.codes_total,
+                    l.codes
+                        .iter()
+                        .map(|(c, code)| format!("{c}:{code}"))
+                        .collect(),
+                )
+            });
         let body = BicLookup {
             bic: parts.bic.clone(),
             bic8: Some(parts.bic8.clone()),
@@ -162,9 +167,8 @@ impl Tool for LookupBic {
             extra: extra(json!({
                 "party_prefix": parts.party_prefix,
                 "location_code": parts.location_code,
-                // Bounded: a large bank's BIC is listed under hundreds of branch codes.
-                "bank_codes_total": bank_codes.len(),
-                "bank_codes": bank_codes.iter().take(20).collect::<Vec<_>>(),
+                "bank_codes_total": bank_codes_total,
+                "bank_codes": bank_codes,
             })),
         };
         let mut missing = vec![

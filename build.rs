@@ -19,6 +19,9 @@
 //!   Danske Bank's 3,000-row BIC reads two blocks, not fifty).
 //!
 //! Every line of every view has the same columns as its TSV source.
+//!
+//! Also written: `tools_list.json`, the committed tool definitions minified, which
+//! `tools/list` sends without building or serialising them (src/server/tools_list.rs).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -174,6 +177,39 @@ fn main() {
     .unwrap();
 
     std::fs::write(out.join("iid_tables.rs"), rust).expect("write to OUT_DIR");
+
+    write_tools_list(out);
+}
+
+/// `tools_list.json`: the `tools` array of the committed `schemas/tools.json`, minified,
+/// which `tools/list` sends as it is (src/server/tools_list.rs). The file is serde_json's
+/// pretty output, so dropping the whitespace between tokens gives exactly its compact output.
+fn write_tools_list(out: &Path) {
+    let source = Path::new("schemas").join("tools.json");
+    println!("cargo:rerun-if-changed={}", source.display());
+    let pretty = std::fs::read_to_string(&source)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", source.display()));
+    let mut compact = String::with_capacity(pretty.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in pretty.chars() {
+        if in_string {
+            compact.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+        } else if !c.is_ascii_whitespace() {
+            in_string = c == '"';
+            compact.push(c);
+        }
+    }
+    let tools = compact
+        .strip_prefix("{\"tools\":")
+        .and_then(|rest| rest.strip_suffix('}'))
+        .expect("schemas/tools.json is {\"tools\": [...]}");
+    std::fs::write(out.join("tools_list.json"), tools).expect("write to OUT_DIR");
 }
 
 fn read_table(name: &str) -> String {

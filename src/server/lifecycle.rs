@@ -72,7 +72,7 @@ pub async fn serve(settings: Settings) -> ExitCode {
         offline = settings.offline,
         "ibanforge-mcp serving MCP on stdio"
     );
-    let server = IbanforgeServer::new(toolbox.clone());
+    let server = IbanforgeServer::for_stdio(toolbox.clone());
     // `stdio_pipes` rather than `stdio`: a blocking stdin read cannot be cancelled, which
     // made shutdown hang (rust-sdk issue #220). The guard answers malformed lines itself.
     let (stdin, stdout) = rmcp::transport::stdio_pipes();

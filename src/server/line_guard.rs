@@ -9,15 +9,19 @@
 //! - a line over [`MAX_LINE_BYTES`] → discarded as it streams (memory stays bounded) and
 //!   answered with `-32600`, with the request's `id` when its first bytes show one.
 //!
-//! Everything else passes through unchanged. Both rmcp's output and the guard's own
-//! replies go to stdout through one writer, a whole line at a time, so they never interleave.
+//! Everything else goes on to rmcp as the message the guard parsed (rmcp does not parse it
+//! again: [`super::transport`]). Both rmcp's answers and the guard's own replies go to
+//! stdout through one writer, a whole line at a time, so they never interleave.
 
 use std::sync::Arc;
 
+use rmcp::model::ClientJsonRpcMessage;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, DuplexStream};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, BufReader};
 use tokio::sync::{Notify, Semaphore, mpsc};
 use tokio::task::JoinHandle;
+
+use super::transport::{self, Outgoing, StdioTransport};
 
 /// Requests in flight at once. Past this the guard stops reading stdin until answers go out:
 /// memory stays bounded however many requests a client pipelines, and every one is answered.
@@ -28,12 +32,16 @@ pub const MAX_IN_FLIGHT: usize = 64;
 pub const MAX_LINE_BYTES: usize = 4 * 1024 * 1024;
 
 /// What to do with one input line.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Verdict {
-    /// A message rmcp can read: pass it on. `request`: it will be answered (and so holds one
-    /// of the in-flight places until then); `cancels`: a cancellation, whose request may now
-    /// go unanswered.
-    Forward { request: bool, cancels: bool },
+    /// A message rmcp can read: pass it on, parsed. `request`: it will be answered (and so
+    /// holds one of the in-flight places until then); `cancels`: a cancellation, whose
+    /// request may now go unanswered.
+    Forward {
+        message: Box<ClientJsonRpcMessage>,
+        request: bool,
+        cancels: bool,
+    },
     /// Answer it here with this JSON-RPC error (one line of JSON).
     Reply(Value),
     /// Nothing to answer (blank line, malformed notification or response).
@@ -75,13 +83,15 @@ fn request_id(v: &Value) -> Option<Value> {
 
 /// Decide what to do with one complete line (without its newline).
 pub fn classify(line: &[u8]) -> Verdict {
+    // A byte-order mark some Windows tools put first is not part of the message.
+    let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
     if line.iter().all(u8::is_ascii_whitespace) {
         return Verdict::Drop;
     }
     // The happy path: exactly what rmcp will accept. rmcp reads a known method whose params
     // do not fit as a custom request and answers "method not found"; the method exists, so
     // the honest answer is "invalid params".
-    if let Ok(message) = serde_json::from_slice::<rmcp::model::ClientJsonRpcMessage>(line) {
+    if let Ok(message) = serde_json::from_slice::<ClientJsonRpcMessage>(line) {
         if let rmcp::model::JsonRpcMessage::Request(request) = &message
             && let rmcp::model::ClientRequest::CustomRequest(custom) = &request.request
             && SPEC_METHODS.contains(&custom.method.as_str())
@@ -99,22 +109,21 @@ pub fn classify(line: &[u8]) -> Verdict {
             };
             return Verdict::Reply(error(id, -32602, message));
         }
-        return match &message {
-            rmcp::model::JsonRpcMessage::Request(_) => Verdict::Forward {
-                request: true,
-                cancels: false,
-            },
-            rmcp::model::JsonRpcMessage::Notification(n) => Verdict::Forward {
-                request: false,
-                cancels: matches!(
+        let (request, cancels) = match &message {
+            rmcp::model::JsonRpcMessage::Request(_) => (true, false),
+            rmcp::model::JsonRpcMessage::Notification(n) => (
+                false,
+                matches!(
                     n.notification,
                     rmcp::model::ClientNotification::CancelledNotification(_)
                 ),
-            },
-            _ => Verdict::Forward {
-                request: false,
-                cancels: false,
-            },
+            ),
+            _ => (false, false),
+        };
+        return Verdict::Forward {
+            message: Box::new(message),
+            request,
+            cancels,
         };
     }
     let value: Value = match serde_json::from_slice(line) {
@@ -206,14 +215,14 @@ fn id_from_prefix(prefix: &[u8]) -> Value {
 
 /// The running guard.
 pub struct GuardedStdio {
-    /// What rmcp reads from and writes to.
-    pub transport: DuplexStream,
+    /// What rmcp serves over.
+    pub transport: StdioTransport,
     /// Notified once stdin has closed.
     pub input_closed: Arc<Notify>,
     /// Notified once writing to stdout has failed (closed, EPIPE): nothing more can be
     /// answered, so the session should end.
     pub output_failed: Arc<Notify>,
-    /// Finishes once everything rmcp and the guard wrote has reached stdout.
+    /// Finishes once everything rmcp and the guard sent has reached stdout.
     pub output_done: JoinHandle<()>,
 }
 
@@ -223,23 +232,26 @@ where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin + Send + 'static,
 {
-    let (transport, ours) = tokio::io::duplex(1 << 20);
-    let (from_rmcp, mut to_rmcp) = tokio::io::split(ours);
-    let (reply_tx, reply_rx) = mpsc::unbounded_channel::<Value>();
+    // Requests are held back by the in-flight places; the channel's own bound only keeps a
+    // flood of notifications from piling up.
+    let (to_rmcp, incoming) = mpsc::channel::<ClientJsonRpcMessage>(MAX_IN_FLIGHT);
+    let (outgoing, queue) = mpsc::unbounded_channel::<Outgoing>();
     let input_closed = Arc::new(Notify::new());
     let closed = input_closed.clone();
     let places = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
     let freed = places.clone();
+    let replies = outgoing.clone();
     tokio::spawn(async move {
-        read_lines(input, &mut to_rmcp, &reply_tx, &places).await;
-        let _ = to_rmcp.shutdown().await;
+        read_lines(input, &to_rmcp, &replies, &places).await;
+        // Dropping the sender tells rmcp that stdin has ended.
+        drop(to_rmcp);
         closed.notify_waiters();
         closed.notify_one();
     });
     let output_failed = Arc::new(Notify::new());
     let failed = output_failed.clone();
     let output_done = tokio::spawn(async move {
-        if write_lines(from_rmcp, reply_rx, output, freed)
+        if transport::write_lines(queue, output, freed, MAX_IN_FLIGHT)
             .await
             .is_err()
         {
@@ -248,28 +260,20 @@ where
         }
     });
     GuardedStdio {
-        transport,
+        transport: StdioTransport { incoming, outgoing },
         input_closed,
         output_failed,
         output_done,
     }
 }
 
-/// Give back one in-flight place, never more than there are.
-fn free_place(places: &Semaphore) {
-    if places.available_permits() < MAX_IN_FLIGHT {
-        places.add_permits(1);
-    }
-}
-
-async fn read_lines<R, W>(
+async fn read_lines<R>(
     input: R,
-    to_rmcp: &mut W,
-    replies: &mpsc::UnboundedSender<Value>,
+    to_rmcp: &mpsc::Sender<ClientJsonRpcMessage>,
+    replies: &mpsc::UnboundedSender<Outgoing>,
     places: &Semaphore,
 ) where
     R: AsyncRead + Unpin,
-    W: AsyncWrite + Unpin,
 {
     let mut reader = BufReader::with_capacity(64 * 1024, input);
     let mut line: Vec<u8> = Vec::new();
@@ -301,15 +305,19 @@ async fn read_lines<R, W>(
         if overflow > 0 {
             let size = line.len().max(512) + overflow;
             tracing::warn!(bytes = size, "discarded an oversized message");
-            let _ = replies.send(error(
+            let _ = replies.send(Outgoing::reply(&error(
                 id_from_prefix(&line),
                 -32600,
                 format!("Invalid Request: message of more than {MAX_LINE_BYTES} bytes refused"),
-            ));
+            )));
         } else {
             let trimmed = line.strip_suffix(b"\r").unwrap_or(&line);
             match classify(trimmed) {
-                Verdict::Forward { request, cancels } => {
+                Verdict::Forward {
+                    message,
+                    request,
+                    cancels,
+                } => {
                     if request {
                         match places.acquire().await {
                             Ok(place) => place.forget(),
@@ -317,17 +325,15 @@ async fn read_lines<R, W>(
                         }
                     }
                     if cancels {
-                        free_place(places);
+                        transport::free_place(places, MAX_IN_FLIGHT);
                     }
-                    if to_rmcp.write_all(trimmed).await.is_err()
-                        || to_rmcp.write_all(b"\n").await.is_err()
-                    {
+                    if to_rmcp.send(*message).await.is_err() {
                         break;
                     }
                 }
                 Verdict::Reply(reply) => {
                     tracing::debug!(reply = %reply, "answered a malformed message");
-                    let _ = replies.send(reply);
+                    let _ = replies.send(Outgoing::reply(&reply));
                 }
                 Verdict::Drop => {}
             }
@@ -335,47 +341,6 @@ async fn read_lines<R, W>(
         line.clear();
         overflow = 0;
     }
-    let _ = to_rmcp.flush().await;
-}
-
-/// Copy rmcp's lines and the guard's replies to `output` until both are done; an error
-/// means `output` failed and nothing more can reach the client.
-async fn write_lines<R, W>(
-    from_rmcp: R,
-    mut replies: mpsc::UnboundedReceiver<Value>,
-    mut output: W,
-    places: Arc<Semaphore>,
-) -> std::io::Result<()>
-where
-    R: AsyncRead + Unpin,
-    W: AsyncWrite + Unpin,
-{
-    let mut lines = BufReader::new(from_rmcp).lines();
-    let mut rmcp_open = true;
-    let mut replies_open = true;
-    while rmcp_open || replies_open {
-        let line = tokio::select! {
-            l = lines.next_line(), if rmcp_open => match l {
-                Ok(Some(l)) => {
-                    // rmcp writes a response as {"jsonrpc":"2.0","id":…; its notifications
-                    // have no id, and this server sends no requests of its own.
-                    if l.starts_with(r#"{"jsonrpc":"2.0","id":"#) {
-                        free_place(&places);
-                    }
-                    l
-                }
-                _ => { rmcp_open = false; continue; }
-            },
-            r = replies.recv(), if replies_open => match r {
-                Some(v) => v.to_string(),
-                None => { replies_open = false; continue; }
-            },
-        };
-        output.write_all(line.as_bytes()).await?;
-        output.write_all(b"\n").await?;
-        output.flush().await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -434,11 +399,11 @@ mod tests {
         );
         let r = reply(r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#);
         assert_eq!(r["error"]["code"], -32600);
-        assert_eq!(classify(b"   "), Verdict::Drop);
-        assert_eq!(
+        assert!(matches!(classify(b"   "), Verdict::Drop));
+        assert!(matches!(
             classify(br#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":7}"#),
             Verdict::Drop
-        );
+        ));
     }
 
     #[test]

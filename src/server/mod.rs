@@ -22,6 +22,8 @@ use crate::tools::{CallContext, ToolName, Toolbox};
 pub mod lifecycle;
 pub mod line_guard;
 pub mod logging;
+pub mod tools_list;
+pub mod transport;
 
 pub use lifecycle::serve;
 
@@ -29,29 +31,31 @@ pub use lifecycle::serve;
 static TOOL_DEFINITIONS: LazyLock<Vec<Tool>> =
     LazyLock::new(|| ToolName::ALL.map(ToolName::definition).to_vec());
 
-/// What `tools/list` serves: the committed `schemas/tools.json`, parsed once. Generating the
-/// schemas with schemars costs ~3 ms on the first `tools/list`, most of a cold start; the
-/// committed file holds the same definitions (`tests/schemas_drift.rs` fails otherwise).
-static SERVED_TOOL_DEFINITIONS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
-    #[derive(serde::Deserialize)]
-    struct ToolsFile {
-        tools: Vec<Tool>,
-    }
-    serde_json::from_str::<ToolsFile>(include_str!("../../schemas/tools.json"))
-        .map(|f| f.tools)
-        .unwrap_or_else(|_| TOOL_DEFINITIONS.clone())
-});
-
 /// The MCP server.
 #[derive(Debug, Clone)]
 pub struct IbanforgeServer {
     toolbox: Arc<Toolbox>,
+    /// `tools/list` answers with [`tools_list::placeholder`], which the stdio transport
+    /// fills with the prebuilt bytes; off, it answers with the definitions as values, as any
+    /// other transport needs.
+    prebuilt_tools_list: bool,
 }
 
 impl IbanforgeServer {
+    /// The server for any rmcp transport.
     pub fn new(toolbox: Toolbox) -> Self {
         Self {
             toolbox: Arc::new(toolbox),
+            prebuilt_tools_list: false,
+        }
+    }
+
+    /// The server for [`transport::StdioTransport`], which sends `tools/list` from bytes
+    /// prepared at build time.
+    pub fn for_stdio(toolbox: Toolbox) -> Self {
+        Self {
+            prebuilt_tools_list: true,
+            ..Self::new(toolbox)
         }
     }
 
@@ -83,16 +87,16 @@ impl ServerHandler for IbanforgeServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(
-            SERVED_TOOL_DEFINITIONS.clone(),
-        ))
+        Ok(if self.prebuilt_tools_list {
+            // The transport puts the prebuilt tool definitions in (see `tools_list`).
+            tools_list::placeholder()
+        } else {
+            ListToolsResult::with_all_items(tools_list::TOOLS.clone())
+        })
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        SERVED_TOOL_DEFINITIONS
-            .iter()
-            .find(|t| t.name == name)
-            .cloned()
+        tools_list::TOOLS.iter().find(|t| t.name == name).cloned()
     }
 
     async fn call_tool(

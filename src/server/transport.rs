@@ -1,0 +1,154 @@
+//! The transport rmcp serves over: messages come in from the line guard already parsed, and
+//! answers go out to stdout as whole lines, through one writer.
+//!
+//! Before, the guard parsed each line, wrote it into an in-memory pipe, and rmcp parsed it
+//! again; rmcp's answers went back through a second pipe, were read back as text line by
+//! line, and reached stdout in two writes and a flush each. Now each line is parsed once,
+//! each answer is serialised once (the tool list not even that: [`super::tools_list`]), and
+//! the writer sends whatever answers have queued up in one write.
+//!
+//! Memory stays bounded without a bounded pipe: a request holds one of the guard's
+//! in-flight places until its answer has been *written* to stdout, so a client that stops
+//! reading stops the guard from reading more requests.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use rmcp::RoleServer;
+use rmcp::model::{ClientJsonRpcMessage, JsonRpcMessage, ServerJsonRpcMessage};
+use rmcp::transport::Transport;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::sync::{Semaphore, mpsc};
+
+use super::tools_list;
+
+/// Most bytes gathered into one write when answers queue up.
+const WRITE_BATCH_BYTES: usize = 256 * 1024;
+
+/// One line for stdout.
+#[derive(Debug)]
+pub struct Outgoing {
+    /// The message and its newline.
+    pub line: Vec<u8>,
+    /// It answers a request that holds an in-flight place, freed once it is written.
+    pub answers_request: bool,
+}
+
+impl Outgoing {
+    /// A message of rmcp's, serialised. Answers (results and errors with an id) free a place.
+    pub fn from_rmcp(message: &ServerJsonRpcMessage) -> Result<Self, serde_json::Error> {
+        let answers_request = match message {
+            JsonRpcMessage::Response(_) => true,
+            JsonRpcMessage::Error(e) => e.id.is_some(),
+            _ => false,
+        };
+        let mut line = match tools_list::encode(message) {
+            Some(line) => line,
+            None => serde_json::to_vec(message)?,
+        };
+        line.push(b'\n');
+        Ok(Self {
+            line,
+            answers_request,
+        })
+    }
+
+    /// One of the guard's own replies (to a line rmcp never saw: it holds no place).
+    pub fn reply(reply: &serde_json::Value) -> Self {
+        let mut line = reply.to_string().into_bytes();
+        line.push(b'\n');
+        Self {
+            line,
+            answers_request: false,
+        }
+    }
+}
+
+/// rmcp's side of the stdio session.
+pub struct StdioTransport {
+    pub(super) incoming: mpsc::Receiver<ClientJsonRpcMessage>,
+    pub(super) outgoing: mpsc::UnboundedSender<Outgoing>,
+}
+
+impl Transport<RoleServer> for StdioTransport {
+    type Error = std::io::Error;
+
+    fn send(
+        &mut self,
+        item: ServerJsonRpcMessage,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
+        // Serialised here, not in the future: the future then owns only bytes.
+        let queued = Outgoing::from_rmcp(&item)
+            .map_err(std::io::Error::other)
+            .and_then(|line| {
+                self.outgoing.send(line).map_err(|_| {
+                    std::io::Error::new(std::io::ErrorKind::BrokenPipe, "stdout is closed")
+                })
+            });
+        std::future::ready(queued)
+    }
+
+    async fn receive(&mut self) -> Option<ClientJsonRpcMessage> {
+        self.incoming.recv().await
+    }
+
+    async fn close(&mut self) -> Result<(), Self::Error> {
+        self.incoming.close();
+        Ok(())
+    }
+}
+
+/// Give back one in-flight place, never more than there are.
+pub(super) fn free_place(places: &Semaphore, max: usize) {
+    if places.available_permits() < max {
+        places.add_permits(1);
+    }
+}
+
+/// Write queued lines to `output` until every sender is gone; an error means `output`
+/// failed and nothing more can reach the client.
+pub(super) async fn write_lines<W>(
+    mut queue: mpsc::UnboundedReceiver<Outgoing>,
+    mut output: W,
+    places: Arc<Semaphore>,
+    max_places: usize,
+) -> std::io::Result<()>
+where
+    W: AsyncWrite + Unpin,
+{
+    let mut batch: Vec<u8> = Vec::new();
+    while let Some(first) = queue.recv().await {
+        let mut answered = usize::from(first.answers_request);
+        // One answer alone is written from its own buffer; answers already waiting are
+        // gathered into one write (pipelined calls answer faster than stdout takes them).
+        let mut lines = vec![first];
+        let mut size = lines[0].line.len();
+        while size < WRITE_BATCH_BYTES {
+            match queue.try_recv() {
+                Ok(next) => {
+                    size += next.line.len();
+                    answered += usize::from(next.answers_request);
+                    lines.push(next);
+                }
+                Err(_) => break,
+            }
+        }
+        if lines.len() == 1 {
+            output.write_all(&lines[0].line).await?;
+        } else {
+            batch.clear();
+            for l in &lines {
+                batch.extend_from_slice(&l.line);
+            }
+            output.write_all(&batch).await?;
+            if batch.capacity() > WRITE_BATCH_BYTES * 2 {
+                batch = Vec::new();
+            }
+        }
+        output.flush().await?;
+        for _ in 0..answered {
+            free_place(&places, max_places);
+        }
+    }
+    Ok(())
+}

@@ -41,7 +41,7 @@ async fn call(toolbox: &Toolbox, tool: &str, args: Value) -> Value {
     {
         Outcome::Answer { structured, .. } => {
             common::assert_conforms(tool, &structured);
-            structured
+            structured.into_value()
         }
         other => panic!("{other:?}"),
     }

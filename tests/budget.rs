@@ -40,7 +40,7 @@ async fn call(t: &Toolbox, tool: &str, args: Value) -> (String, Value, String) {
         panic!("{tool}: {outcome:?}")
     };
     common::assert_conforms(tool, &structured);
-    (label, structured, text)
+    (label, structured.into_value(), text)
 }
 
 /// IBANs sent in the batch requests the stand-in saw, request by request.

@@ -70,7 +70,7 @@ async fn check(toolbox: &Toolbox, iban: &str) -> Answered {
             Answered {
                 label,
                 text,
-                v: structured,
+                v: structured.into_value(),
             }
         }
         Outcome::InputError(e) => panic!("{iban}: refused: {e}"),

@@ -26,7 +26,7 @@ async fn call(toolbox: &Toolbox, tool: &str, args: Value) -> (String, Value) {
     match outcome {
         Outcome::Answer { structured, .. } => {
             common::assert_conforms(tool, &structured);
-            (text, structured)
+            (text, structured.into_value())
         }
         other => panic!("{other:?}"),
     }

@@ -39,7 +39,7 @@ async fn call(t: &Toolbox, tool: &str, args: Value) -> (String, Value) {
         panic!("{tool}: {outcome:?}")
     };
     common::assert_conforms(tool, &structured);
-    (label, structured)
+    (label, structured.into_value())
 }
 
 fn paths(api: &StandIn) -> Vec<String> {

@@ -35,10 +35,11 @@ static TOOL_DEFINITIONS: LazyLock<Vec<Tool>> =
 #[derive(Debug, Clone)]
 pub struct IbanforgeServer {
     toolbox: Arc<Toolbox>,
-    /// `tools/list` answers with [`tools_list::placeholder`], which the stdio transport
-    /// fills with the prebuilt bytes; off, it answers with the definitions as values, as any
-    /// other transport needs.
-    prebuilt_tools_list: bool,
+    /// Served by [`transport::StdioTransport`], which sends bytes prepared elsewhere:
+    /// `tools/list` answers with [`tools_list::placeholder`], filled with the bytes prepared
+    /// at build time, and a tool answer's `structuredContent` is its JSON text, sent as it is.
+    /// Off, both are values, as any other transport needs.
+    stdio_transport: bool,
 }
 
 impl IbanforgeServer {
@@ -46,7 +47,7 @@ impl IbanforgeServer {
     pub fn new(toolbox: Toolbox) -> Self {
         Self {
             toolbox: Arc::new(toolbox),
-            prebuilt_tools_list: false,
+            stdio_transport: false,
         }
     }
 
@@ -54,7 +55,7 @@ impl IbanforgeServer {
     /// prepared at build time.
     pub fn for_stdio(toolbox: Toolbox) -> Self {
         Self {
-            prebuilt_tools_list: true,
+            stdio_transport: true,
             ..Self::new(toolbox)
         }
     }
@@ -87,7 +88,7 @@ impl ServerHandler for IbanforgeServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(if self.prebuilt_tools_list {
+        Ok(if self.stdio_transport {
             // The transport puts the prebuilt tool definitions in (see `tools_list`).
             tools_list::placeholder()
         } else {
@@ -118,6 +119,11 @@ impl ServerHandler for IbanforgeServer {
         // it any HTTP request still in flight.
         tokio::select! {
             result = self.toolbox.call(&request.name, request.arguments.as_ref(), &call_context) => match result {
+                // Over stdio the transport sends the answer's JSON text as it is (see
+                // `transport`); any other transport gets it as a value.
+                Ok(outcome) if self.stdio_transport => {
+                    Ok(outcome.into_call_tool_result_with_json_text().into())
+                }
                 Ok(outcome) => Ok(outcome.into_call_tool_result().into()),
                 Err(unknown) => Err(ErrorData::invalid_params(unknown, None)),
             },

@@ -15,15 +15,16 @@ use std::future::Future;
 use std::sync::Arc;
 
 use rmcp::RoleServer;
-use rmcp::model::{ClientJsonRpcMessage, JsonRpcMessage, ServerJsonRpcMessage};
+use rmcp::model::{ClientJsonRpcMessage, JsonRpcMessage, ServerJsonRpcMessage, ServerResult};
 use rmcp::transport::Transport;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::{Semaphore, mpsc};
 
 use super::tools_list;
+use crate::tools::StructuredContent;
 
-/// Most bytes gathered into one write when answers queue up.
-const WRITE_BATCH_BYTES: usize = 256 * 1024;
+/// Most bytes gathered into one write when answers queue up: a pipe's capacity on Linux.
+const WRITE_BATCH_BYTES: usize = 64 * 1024;
 
 /// One line for stdout.
 #[derive(Debug)]
@@ -36,15 +37,18 @@ pub struct Outgoing {
 
 impl Outgoing {
     /// A message of rmcp's, serialised. Answers (results and errors with an id) free a place.
-    pub fn from_rmcp(message: &ServerJsonRpcMessage) -> Result<Self, serde_json::Error> {
-        let answers_request = match message {
+    pub fn from_rmcp(mut message: ServerJsonRpcMessage) -> Result<Self, serde_json::Error> {
+        let answers_request = match &message {
             JsonRpcMessage::Response(_) => true,
             JsonRpcMessage::Error(e) => e.id.is_some(),
             _ => false,
         };
-        let mut line = match tools_list::encode(message) {
+        let mut line = match tools_list::encode(&message) {
             Some(line) => line,
-            None => serde_json::to_vec(message)?,
+            None => match structured_json_text(&mut message) {
+                Some(json) => with_structured_content(&mut message, json)?,
+                None => serde_json::to_vec(&message)?,
+            },
         };
         line.push(b'\n');
         Ok(Self {
@@ -64,6 +68,59 @@ impl Outgoing {
     }
 }
 
+/// Takes the `structuredContent` out of a tool result that carries it as JSON text (what
+/// the handler gives this transport, wrapped under `StructuredContent::JSON_TEXT_KEY`: see
+/// `IbanforgeServer::for_stdio`), to be put back as it is.
+fn structured_json_text(message: &mut ServerJsonRpcMessage) -> Option<String> {
+    let JsonRpcMessage::Response(response) = message else {
+        return None;
+    };
+    let ServerResult::CallToolResult(result) = &mut response.result else {
+        return None;
+    };
+    let Some(serde_json::Value::Object(wrapper)) = &mut result.structured_content else {
+        return None;
+    };
+    if wrapper.len() != 1 {
+        return None;
+    }
+    match wrapper.remove(StructuredContent::JSON_TEXT_KEY) {
+        Some(serde_json::Value::String(json)) => {
+            result.structured_content = None;
+            Some(json)
+        }
+        Some(other) => {
+            wrapper.insert(StructuredContent::JSON_TEXT_KEY.into(), other);
+            None
+        }
+        None => None,
+    }
+}
+
+/// The line of a tool result whose `structuredContent` was taken out as `json`: the result
+/// serialised without it, and the text put in before the result's closing `}` (the result is
+/// the last field of the message, so the line ends with the result's `}` and the message's).
+fn with_structured_content(
+    message: &mut ServerJsonRpcMessage,
+    json: String,
+) -> Result<Vec<u8>, serde_json::Error> {
+    let mut line = serde_json::to_vec(message)?;
+    if line.ends_with(b"}}") {
+        line.truncate(line.len() - 2);
+        line.extend_from_slice(b",\"structuredContent\":");
+        line.extend_from_slice(json.as_bytes());
+        line.extend_from_slice(b"}}");
+        return Ok(line);
+    }
+    // Not the shape expected (a change in rmcp): put the value back and serialise it all.
+    if let JsonRpcMessage::Response(response) = message
+        && let ServerResult::CallToolResult(result) = &mut response.result
+    {
+        result.structured_content = Some(serde_json::from_str(&json)?);
+    }
+    serde_json::to_vec(message)
+}
+
 /// rmcp's side of the stdio session.
 pub struct StdioTransport {
     pub(super) incoming: mpsc::Receiver<ClientJsonRpcMessage>,
@@ -78,7 +135,7 @@ impl Transport<RoleServer> for StdioTransport {
         item: ServerJsonRpcMessage,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
         // Serialised here, not in the future: the future then owns only bytes.
-        let queued = Outgoing::from_rmcp(&item)
+        let queued = Outgoing::from_rmcp(item)
             .map_err(std::io::Error::other)
             .and_then(|line| {
                 self.outgoing.send(line).map_err(|_| {
@@ -151,4 +208,37 @@ where
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rmcp::model::{CallToolResult, ContentBlock, NumberOrString};
+    use serde_json::{Value, json};
+
+    fn answer(structured: Value) -> ServerJsonRpcMessage {
+        let mut r = CallToolResult::success(vec![ContentBlock::text("label\nbody")]);
+        r.structured_content = Some(structured);
+        ServerJsonRpcMessage::response(ServerResult::CallToolResult(r), NumberOrString::Number(9))
+    }
+
+    #[test]
+    fn json_text_goes_out_as_the_structured_content_it_is() {
+        let text = r#"{"valid":true,"provenance":{"mode":"offline"}}"#;
+        let wrapped = json!({ StructuredContent::JSON_TEXT_KEY: text });
+        let out = Outgoing::from_rmcp(answer(wrapped)).unwrap();
+        assert!(out.answers_request && out.line.ends_with(b"}}\n"));
+        let v: Value = serde_json::from_slice(&out.line).unwrap();
+        assert_eq!(v["id"], 9);
+        assert_eq!(
+            v["result"]["structuredContent"],
+            json!({"valid": true, "provenance": {"mode": "offline"}})
+        );
+        assert_eq!(v["result"]["content"][0]["text"], "label\nbody");
+        assert_eq!(v["result"]["isError"], false);
+        // An object is sent as serde writes it.
+        let plain = Outgoing::from_rmcp(answer(json!({"a": 1}))).unwrap();
+        let v: Value = serde_json::from_slice(&plain.line).unwrap();
+        assert_eq!(v["result"]["structuredContent"], json!({"a": 1}));
+    }
 }

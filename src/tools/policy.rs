@@ -31,7 +31,7 @@ use super::provenance::{
 };
 use super::text::Text;
 use super::tool::{IBAN_KIND, Tool};
-use super::{Outcome, ToolName};
+use super::{Outcome, StructuredContent, ToolName};
 use crate::api::{ApiClient, Failure, KeySafety, PaidRequest, Reason, Success, Unlock};
 use crate::config::Settings;
 use crate::engine::iban::ValidateOptions;
@@ -621,11 +621,10 @@ fn outcome<T: Tool>(answered: Answered<T::Body>, log_input: &str, started: Insta
     let mut text = Text::new(&answered.label);
     T::render(&answered.body, &mut text);
     text.provenance(&answered.provenance);
-    let structured = serde_json::to_value(Answer {
+    let structured = StructuredContent::of(&Answer {
         body: answered.body,
         provenance: answered.provenance,
-    })
-    .expect("answers serialise (plain data, string keys)");
+    });
     Outcome::Answer {
         structured,
         label: answered.label,

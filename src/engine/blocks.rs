@@ -66,10 +66,20 @@ impl<const K: usize> View<K> {
         // Blocks before `p` start below the key; only the last of them can hold it, and
         // blocks from `p` on only if they start with it.
         let p = self.blocks.partition_point(|b| b.key < key);
-        (p.saturating_sub(1)..self.blocks.len())
+        let first = p.saturating_sub(1);
+        (first..self.blocks.len())
             .take_while(move |&i| i < p || self.blocks[i].key == key)
-            .flat_map(move |i| self.lines(i).iter().copied())
-            .skip_while(move |l| (self.key_of)(l) < key)
+            .flat_map(move |i| {
+                let lines = self.lines(i);
+                // A block's lines are sorted too: in the first block, skip to the key by
+                // bisection rather than reading every line before it.
+                let from = if i == first {
+                    lines.partition_point(|l| (self.key_of)(l) < key)
+                } else {
+                    0
+                };
+                lines[from..].iter().copied()
+            })
             .take_while(move |l| (self.key_of)(l) == key)
     }
 }

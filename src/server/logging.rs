@@ -4,7 +4,8 @@
 //! client that captures stderr lazily (or whose log reader died) fills the pipe, and a
 //! blocking write then stalls every answer. So events are formatted on the caller's thread
 //! and handed to `tracing-appender`'s bounded, lossy channel; a dedicated thread writes them
-//! to stderr. When the channel is full the line is dropped, never waited for.
+//! to stderr, a burst of lines in one write. When the channel is full the line is dropped,
+//! never waited for.
 //!
 //! `tracing-appender` counts what it drops but says nothing. The [`StderrSink`] it writes
 //! through reads that count each time the channel has drained and writes one line saying
@@ -113,6 +114,8 @@ pub fn init() -> Logging {
         .finish(StderrSink {
             counts: counts.clone(),
             reported: 0,
+            pending: Vec::with_capacity(PENDING_BYTES),
+            pending_lines: 0,
         });
     let _ = counts.dropped.set(channel.error_counter());
     // Never dropped: `WorkerGuard::drop` waits up to 1.1 s for a blocked stderr and then
@@ -174,7 +177,15 @@ struct StderrSink {
     counts: Arc<Counts>,
     /// Dropped lines reported so far (this thread's copy of `Counts::reported`).
     reported: usize,
+    /// Lines taken off the channel and not yet written: written together when the channel
+    /// has drained (or this much has gathered), one write for a burst of calls rather than
+    /// one per line.
+    pending: Vec<u8>,
+    pending_lines: u64,
 }
+
+/// Most bytes gathered before writing them out.
+const PENDING_BYTES: usize = 32 * 1024;
 
 impl StderrSink {
     /// Write all of `bytes`, or go quiet for good when stderr is closed or broken.
@@ -204,16 +215,34 @@ impl StderrSink {
     }
 }
 
+impl StderrSink {
+    /// Write what has gathered; only then do its lines count as taken (the exit flush
+    /// waits for that).
+    fn put_pending(&mut self) {
+        if !self.pending.is_empty() {
+            self.put(&self.pending);
+            self.pending.clear();
+        }
+        self.counts
+            .taken
+            .fetch_add(std::mem::take(&mut self.pending_lines), Ordering::AcqRel);
+    }
+}
+
 impl Write for StderrSink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.put(buf);
-        self.counts.taken.fetch_add(1, Ordering::AcqRel);
+        self.pending.extend_from_slice(buf);
+        self.pending_lines += 1;
+        if self.pending.len() >= PENDING_BYTES {
+            self.put_pending();
+        }
         Ok(buf.len())
     }
 
-    /// Called by the writer thread each time it has emptied the channel: stderr is keeping
-    /// up again, so say what was lost while it was not.
+    /// Called by the writer thread each time it has emptied the channel: write what has
+    /// gathered, and — stderr is keeping up again — say what was lost while it was not.
     fn flush(&mut self) -> io::Result<()> {
+        self.put_pending();
         let dropped = self.counts.dropped();
         if dropped > self.reported {
             let lost = dropped - self.reported;

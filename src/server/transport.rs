@@ -104,7 +104,9 @@ fn with_structured_content(
     message: &mut ServerJsonRpcMessage,
     json: String,
 ) -> Result<Vec<u8>, serde_json::Error> {
-    let mut line = serde_json::to_vec(message)?;
+    // The envelope and text block, then the structured content: sized for both up front.
+    let mut line = Vec::with_capacity(2 * json.len() + 1024);
+    serde_json::to_writer(&mut line, message)?;
     if line.ends_with(b"}}") {
         line.truncate(line.len() - 2);
         line.extend_from_slice(b",\"structuredContent\":");

@@ -153,9 +153,13 @@ impl StructuredContent {
 
     /// `answer` serialised. Answers are plain data with string keys: serialising cannot fail.
     pub fn of(answer: &impl serde::Serialize) -> Self {
+        // Most answers are 1–4 KB: start there rather than growing from nothing.
+        let mut json = Vec::with_capacity(4096);
+        serde_json::to_writer(&mut json, answer)
+            .expect("answers serialise (plain data, string keys)");
         Self {
-            json: serde_json::to_string(answer)
-                .expect("answers serialise (plain data, string keys)"),
+            // serde_json writes UTF-8.
+            json: String::from_utf8(json).unwrap_or_default(),
             value: std::sync::OnceLock::new(),
         }
     }

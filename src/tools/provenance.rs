@@ -288,7 +288,14 @@ impl Shortfall {
 /// The label must be one line: upstream text may carry newlines, which would let a
 /// detail push the real first line out of view.
 pub fn single_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 #[cfg(test)]

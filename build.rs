@@ -252,8 +252,9 @@ fn bank_dictionary(rows: &[Vec<&str>]) -> Vec<u8> {
     let mut chosen = Vec::new();
     let mut size = 0;
     for (name, _) in ranked {
-        if size + name.len() + 1 <= WINDOW {
-            size += name.len() + 1;
+        let line = name.len() + 1;
+        if size + line <= WINDOW {
+            size += line;
             chosen.push(name);
         }
     }

@@ -6,10 +6,9 @@
 //! kept for the life of the process, so answers can borrow `&'static str` from it). Nothing
 //! parses or indexes a whole table at run time, and memory grows only with what is touched.
 //!
-//! A view's blocks may be deflated against a preset [`Dictionary`] (text that recurs across
-//! blocks, such as bank names): a block then inflates into a buffer that already holds the
-//! dictionary, so its back-references can reach it. The dictionary itself is inflated once,
-//! on the first block that needs it.
+//! A view's blocks may be deflated against a preset dictionary (text that recurs across
+//! blocks, such as bank names, embedded as plain text): a block then inflates into a buffer
+//! that already holds the dictionary, so its back-references can reach it.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,34 +20,6 @@ pub struct Block<const K: usize> {
     pub start: u32,
     pub end: u32,
     pub len: u32,
-}
-
-/// Text a view's blocks were deflated against, itself deflated; inflated on first use.
-pub struct Dictionary {
-    packed: &'static [u8],
-    len: usize,
-    text: OnceLock<Box<[u8]>>,
-}
-
-/// For views whose blocks were deflated alone.
-pub static NO_DICTIONARY: Dictionary = Dictionary::new(&[], 0);
-
-impl Dictionary {
-    pub const fn new(packed: &'static [u8], len: usize) -> Self {
-        Self {
-            packed,
-            len,
-            text: OnceLock::new(),
-        }
-    }
-
-    fn text(&self) -> &[u8] {
-        if self.len == 0 {
-            return &[];
-        }
-        self.text
-            .get_or_init(|| inflate(&[], self.packed, self.len).into_boxed_slice())
-    }
 }
 
 /// `packed` (raw deflate, written by build.rs) inflated to its `len` bytes, with `dictionary`
@@ -87,8 +58,8 @@ pub type Lines = OnceLock<Box<[&'static str]>>;
 pub struct View<const K: usize> {
     pub blocks: &'static [Block<K>],
     pub blob: &'static [u8],
-    /// What the blocks were deflated against ([`NO_DICTIONARY`] if nothing).
-    pub dictionary: &'static Dictionary,
+    /// What the blocks were deflated against (empty if nothing).
+    pub dictionary: &'static [u8],
     /// One slot per block.
     pub cache: &'static [Lines],
     /// The sort key of one line, as the fixed-width bytes the block table holds.
@@ -99,8 +70,7 @@ pub struct View<const K: usize> {
 static INFLATED: AtomicU64 = AtomicU64::new(0);
 
 /// How many blocks (of the bank directory and the IID table together) this process has
-/// inflated so far: each costs one decompression of ~5 KB, once (the bank views' 32 KB
-/// dictionary, inflated once before their first block, is not counted).
+/// inflated so far: each costs one decompression of ~5 KB, once.
 pub fn blocks_inflated() -> u64 {
     INFLATED.load(Ordering::Relaxed)
 }
@@ -111,7 +81,7 @@ impl<const K: usize> View<K> {
             INFLATED.fetch_add(1, Ordering::Relaxed);
             let b = &self.blocks[block];
             let bytes = inflate(
-                self.dictionary.text(),
+                self.dictionary,
                 &self.blob[b.start as usize..b.end as usize],
                 b.len as usize,
             );

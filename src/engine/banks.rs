@@ -57,6 +57,7 @@ static BY_BIC_CACHE: [Lines; BY_BIC_BLOCKS.len()] = [const { Lines::new() }; BY_
 static BY_CODE: View<10> = View {
     blocks: &BY_CODE_BLOCKS,
     blob: BY_CODE_BLOB,
+    dictionary: BANK_DICTIONARY,
     cache: &BY_CODE_CACHE,
     key_of: |line| {
         blocks::key(&[blocks::column(line, 0), blocks::column(line, 1)]).unwrap_or([0xff; 10])
@@ -67,6 +68,7 @@ static BY_CODE: View<10> = View {
 static BY_BIC: View<11> = View {
     blocks: &BY_BIC_BLOCKS,
     blob: BY_BIC_BLOB,
+    dictionary: BANK_DICTIONARY,
     cache: &BY_BIC_CACHE,
     key_of: |line| blocks::key(&[blocks::column(line, 2)]).unwrap_or([0xff; 11]),
 };

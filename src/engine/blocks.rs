@@ -5,15 +5,50 @@
 //! that table and inflates only the block(s) the key can be in, once per process (the text is
 //! kept for the life of the process, so answers can borrow `&'static str` from it). Nothing
 //! parses or indexes a whole table at run time, and memory grows only with what is touched.
+//!
+//! A view's blocks may be deflated against a preset dictionary (text that recurs across
+//! blocks, such as bank names, embedded as plain text): a block then inflates into a buffer
+//! that already holds the dictionary, so its back-references can reach it.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// One block of a view: the key of its first line and its byte range in the blob.
+/// One block of a view: the key of its first line, its byte range in the blob and the length
+/// of its text once inflated.
 pub struct Block<const K: usize> {
     pub key: [u8; K],
     pub start: u32,
     pub end: u32,
+    pub len: u32,
+}
+
+/// `packed` (raw deflate, written by build.rs) inflated to its `len` bytes, with `dictionary`
+/// as the text that came before it.
+fn inflate(dictionary: &[u8], packed: &[u8], len: usize) -> Vec<u8> {
+    use miniz_oxide::inflate::TINFLStatus;
+    use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
+    let mut out = Vec::with_capacity(dictionary.len() + len);
+    out.extend_from_slice(dictionary);
+    out.resize(dictionary.len() + len, 0);
+    let (status, _, written) = decompress(
+        &mut DecompressorOxide::new(),
+        packed,
+        &mut out,
+        dictionary.len(),
+        inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+    );
+    // build.rs inflated these very bytes this way before embedding them: failing here is a
+    // build defect.
+    assert!(
+        status == TINFLStatus::Done && written == len,
+        "embedded block inflates (written by build.rs): {status:?}"
+    );
+    if dictionary.is_empty() {
+        out
+    } else {
+        // Only the block is kept, in an allocation of its own size.
+        out[dictionary.len()..].to_vec()
+    }
 }
 
 /// The inflated lines of one block, once it has been read.
@@ -23,6 +58,8 @@ pub type Lines = OnceLock<Box<[&'static str]>>;
 pub struct View<const K: usize> {
     pub blocks: &'static [Block<K>],
     pub blob: &'static [u8],
+    /// What the blocks were deflated against (empty if nothing).
+    pub dictionary: &'static [u8],
     /// One slot per block.
     pub cache: &'static [Lines],
     /// The sort key of one line, as the fixed-width bytes the block table holds.
@@ -43,11 +80,11 @@ impl<const K: usize> View<K> {
         self.cache[block].get_or_init(|| {
             INFLATED.fetch_add(1, Ordering::Relaxed);
             let b = &self.blocks[block];
-            // build.rs wrote these bytes itself: failing to inflate them is a build defect.
-            let bytes = miniz_oxide::inflate::decompress_to_vec(
+            let bytes = inflate(
+                self.dictionary,
                 &self.blob[b.start as usize..b.end as usize],
-            )
-            .expect("embedded block inflates (written by build.rs)");
+                b.len as usize,
+            );
             let text = String::from_utf8(bytes).expect("embedded block is UTF-8");
             let text: &'static str = Box::leak(text.into_boxed_str());
             text.lines().collect()

@@ -53,6 +53,7 @@ static IIDS_CACHE: [Lines; IIDS_BLOCKS.len()] = [const { Lines::new() }; IIDS_BL
 static IIDS: View<5> = View {
     blocks: &IIDS_BLOCKS,
     blob: IIDS_BLOB,
+    dictionary: &[],
     cache: &IIDS_CACHE,
     key_of: |line| blocks::key(&[blocks::column(line, 0)]).unwrap_or([0xff; 5]),
 };

@@ -27,7 +27,9 @@ pub mod transport;
 
 pub use lifecycle::serve;
 
-/// Tool definitions generated from the code (schemars): what `schemas/` is written from.
+/// Tool definitions generated from the code (schemars): what `tests/schemas_drift.rs` checks
+/// `schemas/` (and so the bytes `tools/list` sends) against. Nothing the binary serves calls
+/// it, so the schema generator is not in the binary.
 static TOOL_DEFINITIONS: LazyLock<Vec<Tool>> =
     LazyLock::new(|| ToolName::ALL.map(ToolName::definition).to_vec());
 

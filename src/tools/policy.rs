@@ -231,7 +231,8 @@ impl Toolbox {
             && let Some(compact) = T::free_question(input, &local)
             && let Ok(Ok(v)) =
                 tokio::time::timeout_at(deadline, self.api.free_format(&compact, &ua)).await
-            && let Ok(validation) = serde_json::from_value::<IbanValidation>(v)
+            // Read through `&Value`, as every other answer is: one copy of the reading code.
+            && let Ok(validation) = IbanValidation::deserialize(&v)
             && let Some(free) = T::from_free(input, validation, &engine)
         {
             return fallback::<T>(&shortfall, free, Source::FreeFormatEndpoint);

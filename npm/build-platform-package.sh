@@ -52,10 +52,12 @@ elif [ "${name%-gnu}" != "$name" ] && [ "${IBANFORGE_NATIVE_GLIBC:-0}" != 1 ]; t
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check ziglang==0.17.1
   command -v cargo-zigbuild >/dev/null || cargo install --locked cargo-zigbuild --version 0.24.1
   # cargo-zigbuild runs `python -m ziglang` when no zig is on PATH.
-  PATH="$PWD/$venv/bin:$PATH" cargo zigbuild --release --locked --target "$target.2.17"
+  # Only the shipped binary's package: built together with the workspace's stand-in API, its
+  # dependencies' features would be unified with the stand-in's (~60 KB more binary).
+  PATH="$PWD/$venv/bin:$PATH" cargo zigbuild --release --locked -p ibanforge-mcp --bin ibanforge-mcp --target "$target.2.17"
   bin="target/$target/release/$exe"
 else
-  cargo build --release --locked --target "$target"
+  cargo build --release --locked -p ibanforge-mcp --bin ibanforge-mcp --target "$target"
   bin="target/$target/release/$exe"
 fi
 

@@ -4,7 +4,10 @@
 #   bash scripts/bench.sh            # BENCH_RUNS=60 cold starts, BENCH_CALLS=20000 pipelined calls
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked --bin ibanforge-mcp --example stand-in-api
+# The binary on its own, as the release builds it: built together with the stand-in example,
+# its dependencies' features would be unified with the stand-in's (a larger binary).
+cargo build --release --locked -p ibanforge-mcp --bin ibanforge-mcp
+cargo build --release --locked --example stand-in-api
 npm ci --prefix bench/node-peer --no-audit --no-fund
 # Token counts of the text blocks: the tokenizer file PyPI `anthropic` 0.34.2 ships, read with
 # `tokenizers` (installed without anthropic's own dependencies: only the file is used).

@@ -448,3 +448,53 @@ fn a_signal_right_after_the_first_answer_is_handled_not_fatal() {
         );
     }
 }
+
+/// The server's resident memory, from /proc.
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn malformed_lines_from_a_client_that_never_reads_do_not_pile_up() {
+    let mut child = server(&[("IBANFORGE_OFFLINE", "1")])
+        .spawn()
+        .expect("spawn");
+    let _stderr = collect(child.stderr.take().unwrap());
+    // stdout held open and never read: every malformed line gets a reply, and replies hold
+    // an in-flight place until written, so the guard stops reading once stdout is full.
+    let _stdout = child.stdout.take();
+    let mut stdin = child.stdin.take().unwrap();
+    let lines = 2_000_000usize;
+    let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = written.clone();
+    let _writer = std::thread::spawn(move || {
+        let chunk = "x\n".repeat(1000);
+        for _ in 0..lines / 1000 {
+            if stdin.write_all(chunk.as_bytes()).is_err() {
+                return;
+            }
+            counter.fetch_add(1000, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    let taken = written.load(std::sync::atomic::Ordering::Relaxed);
+    let rss = rss_kib(child.id());
+    // What pipes and buffers hold is ~128 KB of input (64,000 of these lines); a guard that
+    // kept reading took 320,000 in the same time, and its memory grew with them.
+    assert!(
+        taken <= 200_000,
+        "the server kept reading ({taken} lines taken) although its replies were not read"
+    );
+    assert!(rss < 40 * 1024, "RSS {rss} KiB");
+    eprintln!(
+        "stdout never read: {taken} malformed lines taken, then reading stopped; RSS {rss} KiB"
+    );
+    signal(child.id(), libc::SIGTERM);
+    let (status, _) = exit_within(&mut child, EXIT_BOUND);
+    assert_eq!(status.code(), Some(0), "{status:?}");
+}

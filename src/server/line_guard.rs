@@ -23,8 +23,9 @@ use tokio::task::JoinHandle;
 
 use super::transport::{self, Outgoing, StdioTransport};
 
-/// Requests in flight at once. Past this the guard stops reading stdin until answers go out:
-/// memory stays bounded however many requests a client pipelines, and every one is answered.
+/// Requests in flight at once (the guard's own replies to malformed lines count too). Past
+/// this the guard stops reading stdin until answers go out: memory stays bounded however many
+/// requests — or malformed lines — a client pipelines, and every one is answered.
 pub const MAX_IN_FLIGHT: usize = 64;
 
 /// Longest accepted line. Tool arguments are bounded far below this (256 characters × 100
@@ -305,6 +306,10 @@ async fn read_lines<R>(
         if overflow > 0 {
             let size = line.len().max(512) + overflow;
             tracing::warn!(bytes = size, "discarded an oversized message");
+            match places.acquire().await {
+                Ok(place) => place.forget(),
+                Err(_) => break,
+            }
             let _ = replies.send(Outgoing::reply(&error(
                 id_from_prefix(&line),
                 -32600,
@@ -333,6 +338,10 @@ async fn read_lines<R>(
                 }
                 Verdict::Reply(reply) => {
                     tracing::debug!(reply = %reply, "answered a malformed message");
+                    match places.acquire().await {
+                        Ok(place) => place.forget(),
+                        Err(_) => break,
+                    }
                     let _ = replies.send(Outgoing::reply(&reply));
                 }
                 Verdict::Drop => {}

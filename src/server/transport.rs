@@ -31,14 +31,15 @@ const WRITE_BATCH_BYTES: usize = 64 * 1024;
 pub struct Outgoing {
     /// The message and its newline.
     pub line: Vec<u8>,
-    /// It answers a request that holds an in-flight place, freed once it is written.
-    pub answers_request: bool,
+    /// It holds one of the guard's in-flight places (an answer to a request, or a guard's
+    /// reply to a malformed line), freed once it is written.
+    pub holds_place: bool,
 }
 
 impl Outgoing {
     /// A message of rmcp's, serialised. Answers (results and errors with an id) free a place.
     pub fn from_rmcp(mut message: ServerJsonRpcMessage) -> Result<Self, serde_json::Error> {
-        let answers_request = match &message {
+        let holds_place = match &message {
             JsonRpcMessage::Response(_) => true,
             JsonRpcMessage::Error(e) => e.id.is_some(),
             _ => false,
@@ -51,19 +52,17 @@ impl Outgoing {
             },
         };
         line.push(b'\n');
-        Ok(Self {
-            line,
-            answers_request,
-        })
+        Ok(Self { line, holds_place })
     }
 
-    /// One of the guard's own replies (to a line rmcp never saw: it holds no place).
+    /// One of the guard's own replies to a line rmcp never saw. It holds a place too, so a
+    /// client that writes malformed lines and reads nothing cannot make replies pile up.
     pub fn reply(reply: &serde_json::Value) -> Self {
         let mut line = reply.to_string().into_bytes();
         line.push(b'\n');
         Self {
             line,
-            answers_request: false,
+            holds_place: true,
         }
     }
 }
@@ -177,7 +176,7 @@ where
 {
     let mut batch: Vec<u8> = Vec::new();
     while let Some(first) = queue.recv().await {
-        let mut answered = usize::from(first.answers_request);
+        let mut answered = usize::from(first.holds_place);
         // One answer alone is written from its own buffer; answers already waiting are
         // gathered into one write (pipelined calls answer faster than stdout takes them).
         let mut lines = vec![first];
@@ -186,7 +185,7 @@ where
             match queue.try_recv() {
                 Ok(next) => {
                     size += next.line.len();
-                    answered += usize::from(next.answers_request);
+                    answered += usize::from(next.holds_place);
                     lines.push(next);
                 }
                 Err(_) => break,
@@ -229,7 +228,7 @@ mod tests {
         let text = r#"{"valid":true,"provenance":{"mode":"offline"}}"#;
         let wrapped = json!({ StructuredContent::JSON_TEXT_KEY: text });
         let out = Outgoing::from_rmcp(answer(wrapped)).unwrap();
-        assert!(out.answers_request && out.line.ends_with(b"}}\n"));
+        assert!(out.holds_place && out.line.ends_with(b"}}\n"));
         let v: Value = serde_json::from_slice(&out.line).unwrap();
         assert_eq!(v["id"], 9);
         assert_eq!(

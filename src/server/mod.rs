@@ -109,14 +109,12 @@ impl ServerHandler for IbanforgeServer {
     ) -> Result<CallToolResponse, ErrorData> {
         // The client's identity: from `initialize` (legacy era) or from the request's own
         // `_meta` (stateless 2026-07-28 era, where there is no handshake).
-        let client_info = context
-            .peer
-            .peer_info()
-            .map(|info| info.client_info.clone())
-            .or_else(|| context.meta.client_info());
-        let call_context = CallContext {
-            client: client_info.map(|c| format!("{}/{}", c.name, c.version)),
+        let name_version = |c: &Implementation| format!("{}/{}", c.name, c.version);
+        let client = match context.peer.peer_info() {
+            Some(info) => Some(name_version(&info.client_info)),
+            None => context.meta.client_info().as_ref().map(name_version),
         };
+        let call_context = CallContext { client };
         // A cancelled request (`notifications/cancelled`) drops the call future, and with
         // it any HTTP request still in flight.
         tokio::select! {

@@ -13,6 +13,10 @@ cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --locked --all-targets -- -D warnings
 
+step "fuzz targets compile (running them: scripts/fuzz.sh)"
+# The fuzz crate is outside the workspace; without this it can silently stop compiling.
+(cd fuzz && cargo check --locked --bins)
+
 step "cargo test"
 cargo build --locked --bins --examples
 cargo test --locked --all-targets

@@ -265,3 +265,40 @@ fn every_call_is_logged_with_its_mode_and_reason_and_a_degraded_one_warns() {
     assert!(lines[1].contains("INFO"), "{log}");
     assert!(lines[1].contains("mode=\"full\" reason=\"-\""), "{log}");
 }
+
+#[test]
+fn an_upstream_provenance_never_goes_out_beside_ours() {
+    let upstream = json!({
+        "iban": "CH9300762011623852957", "formatted": null, "valid": true, "country": null,
+        "check_digits": null, "bban": null, "provenance": {"mode": "upstream-says"},
+        "results": [{"provenance": 1, "kept": true}], "future_field": 7
+    });
+    let clean = without_reserved(&upstream);
+    assert!(clean.get("provenance").is_none() && clean["results"][0].get("provenance").is_none());
+    assert_eq!(
+        (
+            clean["future_field"].clone(),
+            clean["results"][0]["kept"].clone()
+        ),
+        (json!(7), json!(true))
+    );
+    let body = IbanValidation::deserialize(&*clean).unwrap();
+    let text = StructuredContent::of(&Answer {
+        body,
+        provenance: Provenance::full(None, None),
+    });
+    assert_eq!(
+        text.json().matches("\"provenance\"").count(),
+        1,
+        "{}",
+        text.json()
+    );
+    assert_eq!(text["provenance"]["mode"], "full");
+    assert_eq!(
+        text["future_field"], 7,
+        "other upstream fields still pass through"
+    );
+    // Nothing to drop: nothing copied.
+    let plain = json!({"iban": "x"});
+    assert!(matches!(without_reserved(&plain), Cow::Borrowed(_)));
+}

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ibanforge_mcp::config::{ApiKey, Settings};
-use ibanforge_mcp::tools::{CallContext, Outcome, Toolbox};
+use ibanforge_mcp::tools::{CallContext, Toolbox};
 use ibanforge_stand_in::{Fault, KeyKind, StandIn};
 use serde_json::{Value, json};
 
@@ -28,23 +28,12 @@ fn settings(api: &StandIn, key: Option<&str>) -> Settings {
 }
 
 async fn call(toolbox: &Toolbox, tool: &str, args: Value) -> Value {
-    match toolbox
-        .call(
-            tool,
-            args.as_object(),
-            &CallContext {
-                client: Some("test-client/9.9".into()),
-            },
-        )
+    let context = CallContext {
+        client: Some("test-client/9.9".into()),
+    };
+    common::toolbox_answer(toolbox, tool, args, &context)
         .await
-        .unwrap()
-    {
-        Outcome::Answer { structured, .. } => {
-            common::assert_conforms(tool, &structured);
-            structured.into_value()
-        }
-        other => panic!("{other:?}"),
-    }
+        .1
 }
 
 #[tokio::test]

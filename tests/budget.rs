@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ibanforge_mcp::config::{ApiKey, Settings};
-use ibanforge_mcp::tools::{CallContext, Outcome, Toolbox};
+use ibanforge_mcp::tools::{CallContext, Toolbox};
 use ibanforge_stand_in::{KeyKind, StandIn};
 use serde_json::{Value, json};
 
@@ -28,19 +28,7 @@ fn settings(api: &StandIn, key: &str) -> Settings {
 
 /// (label, structured, text).
 async fn call(t: &Toolbox, tool: &str, args: Value) -> (String, Value, String) {
-    let outcome = t
-        .call(tool, args.as_object(), &CallContext::default())
-        .await
-        .unwrap();
-    let text = outcome.text().to_string();
-    let Outcome::Answer {
-        structured, label, ..
-    } = outcome
-    else {
-        panic!("{tool}: {outcome:?}")
-    };
-    common::assert_conforms(tool, &structured);
-    (label, structured.into_value(), text)
+    common::toolbox_answer(t, tool, args, &CallContext::default()).await
 }
 
 /// IBANs sent in the batch requests the stand-in saw, request by request.

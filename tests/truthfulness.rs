@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ibanforge_mcp::config::{ApiKey, Settings};
-use ibanforge_mcp::tools::{CallContext, Outcome, Toolbox};
+use ibanforge_mcp::tools::{CallContext, Toolbox};
 use ibanforge_stand_in::{KeyKind, StandIn};
 use serde_json::{Value, json};
 
@@ -28,18 +28,9 @@ fn settings(api: &StandIn, key: Option<&str>) -> Settings {
 
 /// (label, structured).
 async fn call(t: &Toolbox, tool: &str, args: Value) -> (String, Value) {
-    let outcome = t
-        .call(tool, args.as_object(), &CallContext::default())
-        .await
-        .unwrap();
-    let Outcome::Answer {
-        structured, label, ..
-    } = outcome
-    else {
-        panic!("{tool}: {outcome:?}")
-    };
-    common::assert_conforms(tool, &structured);
-    (label, structured.into_value())
+    let (label, structured, _) =
+        common::toolbox_answer(t, tool, args, &CallContext::default()).await;
+    (label, structured)
 }
 
 fn paths(api: &StandIn) -> Vec<String> {

@@ -268,6 +268,18 @@ where
     }
 }
 
+/// Wait for one of the in-flight places; the writer gives it back once the answer is
+/// written. `false`: the places are gone (the session is ending).
+async fn take_place(places: &Semaphore) -> bool {
+    match places.acquire().await {
+        Ok(place) => {
+            place.forget();
+            true
+        }
+        Err(_) => false,
+    }
+}
+
 async fn read_lines<R>(
     input: R,
     to_rmcp: &mpsc::Sender<ClientJsonRpcMessage>,
@@ -306,9 +318,8 @@ async fn read_lines<R>(
         if overflow > 0 {
             let size = line.len().max(512) + overflow;
             tracing::warn!(bytes = size, "discarded an oversized message");
-            match places.acquire().await {
-                Ok(place) => place.forget(),
-                Err(_) => break,
+            if !take_place(places).await {
+                break;
             }
             let _ = replies.send(Outgoing::reply(&error(
                 id_from_prefix(&line),
@@ -323,11 +334,8 @@ async fn read_lines<R>(
                     request,
                     cancels,
                 } => {
-                    if request {
-                        match places.acquire().await {
-                            Ok(place) => place.forget(),
-                            Err(_) => break,
-                        }
+                    if request && !take_place(places).await {
+                        break;
                     }
                     if cancels {
                         transport::free_place(places, MAX_IN_FLIGHT);
@@ -338,9 +346,8 @@ async fn read_lines<R>(
                 }
                 Verdict::Reply(reply) => {
                     tracing::debug!(reply = %reply, "answered a malformed message");
-                    match places.acquire().await {
-                        Ok(place) => place.forget(),
-                        Err(_) => break,
+                    if !take_place(places).await {
+                        break;
                     }
                     let _ = replies.send(Outgoing::reply(&reply));
                 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use ibanforge_mcp::config::Settings;
 use ibanforge_mcp::server::{IbanforgeServer, tool_definitions};
-use ibanforge_mcp::tools::Toolbox;
+use ibanforge_mcp::tools::{CallContext, Outcome, Toolbox};
 use rmcp::ServiceExt;
 use rmcp::model::{CallToolRequestParams, CallToolResult};
 use rmcp::service::{RoleClient, RunningService};
@@ -142,4 +142,25 @@ pub fn closed_port_base() -> String {
     let addr = l.local_addr().unwrap();
     drop(l);
     format!("http://{addr}")
+}
+
+/// A tool called through the `Toolbox` (no MCP session): its (label, structuredContent, text
+/// block), the structuredContent checked against the tool's outputSchema. Panics on an
+/// input error.
+pub async fn toolbox_answer(
+    toolbox: &Toolbox,
+    tool: &str,
+    args: Value,
+    context: &CallContext,
+) -> (String, Value, String) {
+    let outcome = toolbox.call(tool, args.as_object(), context).await.unwrap();
+    let text = outcome.text().to_string();
+    let Outcome::Answer {
+        structured, label, ..
+    } = outcome
+    else {
+        panic!("{tool}: {outcome:?}")
+    };
+    assert_conforms(tool, &structured);
+    (label, structured.into_value(), text)
 }

@@ -131,6 +131,7 @@ pub fn init() -> Logging {
         .with_target(false)
         .with_max_level(level)
         .try_init();
+    super::fault::log_panics();
     Logging { counts }
 }
 

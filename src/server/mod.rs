@@ -1,7 +1,7 @@
 //! The MCP server room: rmcp's `ServerHandler` over the [`Toolbox`] (this file), the stdio
 //! session's life — start, signals, EOF, a closed stdout, a dead parent ([`lifecycle`]) — the
-//! line guard between stdin and rmcp ([`line_guard`]), and logging that never blocks
-//! serving ([`logging`]).
+//! line guard between stdin and rmcp ([`line_guard`]), logging that never blocks
+//! serving ([`logging`]), and a panic inside a call answered as an error ([`fault`]).
 //!
 //! The handler is written by hand rather than with `#[tool_router]` so that argument
 //! errors carry our own wording (what was wrong, what is accepted) and so that the tool
@@ -19,6 +19,7 @@ use rmcp::{ErrorData, RoleServer};
 
 use crate::tools::{CallContext, ToolName, Toolbox};
 
+pub mod fault;
 pub mod lifecycle;
 pub mod line_guard;
 pub mod logging;
@@ -117,15 +118,22 @@ impl ServerHandler for IbanforgeServer {
         let call_context = CallContext { client };
         // A cancelled request (`notifications/cancelled`) drops the call future, and with
         // it any HTTP request still in flight.
+        // A panic (a bug) answers this call with an error instead of leaving it unanswered.
+        let call = fault::catch_panic(self.toolbox.call(
+            &request.name,
+            request.arguments.as_ref(),
+            &call_context,
+        ));
         tokio::select! {
-            result = self.toolbox.call(&request.name, request.arguments.as_ref(), &call_context) => match result {
+            result = call => match result {
                 // Over stdio the transport sends the answer's JSON text as it is (see
                 // `transport`); any other transport gets it as a value.
-                Ok(outcome) if self.stdio_transport => {
+                Ok(Ok(outcome)) if self.stdio_transport => {
                     Ok(outcome.into_call_tool_result_with_json_text().into())
                 }
-                Ok(outcome) => Ok(outcome.into_call_tool_result().into()),
-                Err(unknown) => Err(ErrorData::invalid_params(unknown, None)),
+                Ok(Ok(outcome)) => Ok(outcome.into_call_tool_result().into()),
+                Ok(Err(unknown)) => Err(ErrorData::invalid_params(unknown, None)),
+                Err(_logged) => Err(ErrorData::internal_error(fault::internal_error(&request.name), None)),
             },
             () = context.ct.cancelled() => Err(ErrorData::internal_error("request cancelled", None)),
         }

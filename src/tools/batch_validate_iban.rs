@@ -135,9 +135,29 @@ impl ApiBatch {
 }
 
 impl BatchValidation {
-    /// Rows in input order from one answer per unique IBAN.
-    pub fn from_unique(input: &BatchInput, unique: &[BatchRow]) -> Self {
-        let results: Vec<BatchRow> = input.positions.iter().map(|&i| unique[i].clone()).collect();
+    /// Rows in input order from one answer per unique IBAN. Each answer moves to the last
+    /// position that asks for it, and only an IBAN listed twice is copied: rows are large
+    /// (a few dozen strings each).
+    pub fn from_unique(input: &BatchInput, unique: Vec<BatchRow>) -> Self {
+        let mut answers: Vec<Option<BatchRow>> = unique.into_iter().map(Some).collect();
+        // Where in `results` (built from the last position back) each answer went.
+        let mut placed: Vec<Option<usize>> = vec![None; answers.len()];
+        let mut results: Vec<BatchRow> = Vec::with_capacity(input.positions.len());
+        for &u in input.positions.iter().rev() {
+            match placed.get(u).copied().flatten() {
+                Some(at) => {
+                    let copy = results[at].clone();
+                    results.push(copy);
+                }
+                None => {
+                    if let Some(row) = answers.get_mut(u).and_then(Option::take) {
+                        placed[u] = Some(results.len());
+                        results.push(row);
+                    }
+                }
+            }
+        }
+        results.reverse();
         Self {
             count: results.len(),
             valid_count: results.iter().filter(|r| r.validation.valid).count(),
@@ -195,7 +215,7 @@ impl Tool for BatchValidateIban {
                 provenance: RowProvenance::local(),
             })
             .collect();
-        let body = BatchValidation::from_unique(input, &unique);
+        let body = BatchValidation::from_unique(input, unique);
         LocalAnswer {
             covers: LOCAL_COVERS.into(),
             missing: rows_missing(body.results.iter().map(|r| &r.validation)),
@@ -298,13 +318,25 @@ mod tests {
         };
         let b = BatchValidation::from_unique(
             &input,
-            &[
+            vec![
                 row("CH9300762011623852957", true),
                 row("DE89370400440532013000", false),
             ],
         );
         assert_eq!((b.count, b.valid_count), (3, 2));
-        assert_eq!(b.results[2].validation.iban, "CH9300762011623852957");
+        let order: Vec<&str> = b
+            .results
+            .iter()
+            .map(|r| r.validation.iban.as_str())
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "CH9300762011623852957",
+                "DE89370400440532013000",
+                "CH9300762011623852957"
+            ]
+        );
         let api = ApiBatch {
             results: vec![b.results[0].validation.clone()],
             cost_usdc: None,

@@ -74,6 +74,8 @@ pub struct Toolbox {
     api_slots: Arc<Semaphore>,
     pub(super) lists: Arc<ComplianceSource>,
     cache: Arc<SessionCache>,
+    /// Offline mode's shortfall, the same for every call: built once.
+    offline: Option<Arc<Shortfall>>,
 }
 
 /// An answer before it is serialised, and what the log line says about it.
@@ -93,11 +95,18 @@ impl Toolbox {
             settings.cache_entries,
             settings.cache_ttl,
         ));
+        let offline = settings.offline.then(|| {
+            Arc::new(Shortfall::offline(format!(
+                "Offline mode is on ({}); no network call was made.",
+                settings.origin.offline.describe()
+            )))
+        });
         Self {
             settings,
             api,
             api_slots: Arc::new(Semaphore::new(MAX_API_CALLS_IN_FLIGHT)),
             lists,
+            offline,
             cache,
         }
     }
@@ -188,9 +197,9 @@ impl Toolbox {
         deadline: Deadline,
         context: &CallContext,
     ) -> Answered<T::Body> {
-        if self.settings.offline {
+        if let Some(offline) = &self.offline {
             let local = T::local(input, &self.local_engine());
-            return fallback::<T>(&self.offline_shortfall(), local, Source::Local);
+            return fallback::<T>(offline, local, Source::Local);
         }
         // Never pay twice: a full answer to the same question is served again, and an
         // identical call still in flight is waited for (inside this call's deadline).
@@ -242,13 +251,6 @@ impl Toolbox {
         fallback::<T>(&shortfall, local, Source::Local)
     }
 
-    fn offline_shortfall(&self) -> Shortfall {
-        Shortfall::offline(format!(
-            "Offline mode is on ({}); no network call was made.",
-            self.settings.origin.offline.describe()
-        ))
-    }
-
     /// `batch_validate_iban`: the chain row by row, in one request. Rows this session has
     /// already paid for come from the cache; the rest go in one batch request; a batch
     /// refused as larger than what is left (`monthly_quota_insufficient`,
@@ -273,11 +275,11 @@ impl Toolbox {
         context: &CallContext,
     ) -> Answered<BatchValidation> {
         let engine = self.local_engine();
-        if self.settings.offline {
+        if let Some(offline) = &self.offline {
             return self.batch_with_local_rows(
                 input,
                 vec![None; input.unique.len()],
-                &self.offline_shortfall(),
+                offline,
                 None,
             );
         }
@@ -370,8 +372,6 @@ impl Toolbox {
     ) -> Answered<BatchValidation> {
         use super::BatchValidateIban as B;
         let unique: Vec<BatchRow> = rows.into_iter().flatten().collect();
-        let mut body = BatchValidation::from_unique(input, &unique);
-        body.cost_usdc = cost;
         let mut provenance = Provenance::full(quota, credits);
         // Served wholly from the cache: say so at the top too (the oldest row's time).
         if unique.iter().all(|r| r.provenance.cache.is_some()) {
@@ -380,6 +380,8 @@ impl Toolbox {
                 .filter_map(|r| r.provenance.cache.clone())
                 .max_by_key(|c| c.age_s);
         }
+        let mut body = BatchValidation::from_unique(input, unique);
+        body.cost_usdc = cost;
         let mut notes = provenance.label_notes();
         let disagreements = disagreeing_rows(&body);
         if !disagreements.is_empty() {
@@ -437,7 +439,7 @@ impl Toolbox {
                 })
             })
             .collect();
-        let body = BatchValidation::from_unique(input, &rows);
+        let body = BatchValidation::from_unique(input, rows);
         let full = body
             .results
             .iter()
@@ -709,9 +711,14 @@ fn log_call(tool: ToolName, p: &Provenance, input: &str, elapsed: Duration) {
     let duration_ms = elapsed.as_millis() as u64;
     let mode = p.mode.as_str();
     let reason = p.reason.as_ref().map_or("-", Reason::as_str);
-    let upstream_status = p
-        .upstream_status
-        .map_or_else(|| "-".to_string(), |s| s.to_string());
+    let status_text;
+    let upstream_status = match p.upstream_status {
+        Some(s) => {
+            status_text = s.to_string();
+            status_text.as_str()
+        }
+        None => "-",
+    };
     if matches!(p.mode, Mode::Degraded | Mode::Anonymous) {
         tracing::warn!(
             tool = tool.name(),

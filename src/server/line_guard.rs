@@ -89,6 +89,14 @@ pub fn classify(line: &[u8]) -> Verdict {
     if line.iter().all(u8::is_ascii_whitespace) {
         return Verdict::Drop;
     }
+    // The common case, read in one pass (see `tool_call_line`).
+    if let Some(message) = super::tool_call_line::read(line) {
+        return Verdict::Forward {
+            message: Box::new(message),
+            request: true,
+            cancels: false,
+        };
+    }
     // The happy path: exactly what rmcp will accept. rmcp reads a known method whose params
     // do not fit as a custom request and answers "method not found"; the method exists, so
     // the honest answer is "invalid params".

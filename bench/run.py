@@ -214,6 +214,18 @@ def first_vs_second() -> dict[str, tuple[float, float]]:
     return out
 
 
+MIXED_SESSIONS = 7
+
+
+def mixed_sessions(n: int = 5000) -> tuple[float, list[float], float]:
+    """The mixed session, MIXED_SESSIONS times: median calls/s, every session's calls/s,
+    and the largest peak RSS (MiB). One session of 5,000 calls lasts a few hundred ms, and
+    on a shared machine one session alone swings by half."""
+    runs = [mixed(n) for _ in range(MIXED_SESSIONS)]
+    rates = [r[0] for r in runs]
+    return statistics.median(rates), rates, max(r[1] for r in runs)
+
+
 def mixed(n: int = 5000) -> tuple[float, float]:
     """n pipelined calls over all five tools in one session, spawn included: calls/s and
     peak RSS (MiB) after them."""
@@ -403,7 +415,7 @@ def main() -> int:
     launcher = cold["ibanforge-mcp via the npm launcher"][0]
     first_de = first_validate()
     firsts = first_vs_second()
-    mixed_tp, mixed_rss = mixed(5000)
+    mixed_tp, mixed_rates, mixed_rss = mixed_sessions(5000)
     size = BINARY.stat().st_size
     size_mib = size / 1024 / 1024
     st = stages()
@@ -418,7 +430,8 @@ def main() -> int:
         label = f"first {tool} vs its second (median)"
         print(f"  {label:58} {a:8.3f} ms vs {b:6.3f} ms  {'first <= second + %.1f ms' % g['first_minus_second_ms']:>26}  {verdict(a - b <= g['first_minus_second_ms'])}")
     print(f"  {'5,000 pipelined calls over all five tools, start included':58} {mixed_tp:15,.0f} calls/s  {'>= %s calls/s' % format(g['mixed_calls_per_s'], ','):>26}  {verdict(mixed_tp >= g['mixed_calls_per_s'])}")
-    print(f"  {'peak RSS after those 5,000 calls':58} {mixed_rss:20.1f} MiB  {'<= %.0f MB' % g['mixed_rss_mib']:>26}  {verdict(mixed_rss * 1.048576 <= g['mixed_rss_mib'])}")
+    print(f"     (median of {MIXED_SESSIONS} sessions: {', '.join(f'{r:,.0f}' for r in sorted(mixed_rates))})")
+    print(f"  {'peak RSS after those 5,000 calls (largest of the sessions)':58} {mixed_rss:20.1f} MiB  {'<= %.0f MB' % g['mixed_rss_mib']:>26}  {verdict(mixed_rss * 1.048576 <= g['mixed_rss_mib'])}")
     print(f"  {'stripped release binary, data included':58} {size_mib:20.2f} MiB  {'<= %.0f MB' % g['binary_mib']:>26}  {verdict(size / 1e6 <= g['binary_mib'])}")
     print(f"     ({size} bytes = {size / 1e6:.2f} MB)")
     print("  where it goes (time):")

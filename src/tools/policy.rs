@@ -607,7 +607,7 @@ fn with_notes(summary: String, notes: &[String]) -> String {
         label.push_str(" — ");
         label.push_str(n);
     }
-    single_line(&label)
+    single_line(label)
 }
 
 fn input_error<T: Tool>(e: InputError, started: Instant) -> Outcome {

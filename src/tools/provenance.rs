@@ -281,13 +281,21 @@ impl Shortfall {
             Mode::Offline => format!("OFFLINE RESULT — {covers} {summary}"),
             Mode::Full => summary.to_string(),
         };
-        single_line(&line)
+        single_line(line)
     }
 }
 
 /// The label must be one line: upstream text may carry newlines, which would let a
 /// detail push the real first line out of view.
-pub fn single_line(s: &str) -> String {
+pub fn single_line(s: String) -> String {
+    // Nearly always already one line: then it is kept as it is, not rebuilt.
+    let already = !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ")
+        && !s.chars().any(|c| c.is_whitespace() && c != ' ');
+    if already {
+        return s;
+    }
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
         if !out.is_empty() {
@@ -523,6 +531,16 @@ mod mutation_tests {
         );
         s.mode = Mode::Full;
         assert_eq!(s.label("ignored", "X  is\nvalid"), "X is valid");
-        assert_eq!(single_line("  a\n\tb  c "), "a b c");
+        assert_eq!(single_line("  a\n\tb  c ".into()), "a b c");
+        assert_eq!(single_line("a\u{a0}b".into()), "a b");
+        assert_eq!(single_line("one line, kept".into()), "one line, kept");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_kept_line_is_what_rebuilding_it_gives(s in "[ a\\n\t\u{a0}\u{2028}é—]{0,12}") {
+            let rebuilt = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(single_line(s), rebuilt);
+        }
     }
 }

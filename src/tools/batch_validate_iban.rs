@@ -4,6 +4,8 @@
 //! IBANs (after normalisation) are sent once, since each costs a unit of quota, and the
 //! API's answers are mapped back onto every input position.
 
+use std::fmt::Write as _;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -236,7 +238,9 @@ impl Tool for BatchValidateIban {
             match (&row.provenance.mode, &row.provenance.cache) {
                 (Mode::Full, Some(_)) => line.push_str(" — full (cached)"),
                 (Mode::Full, None) => {}
-                (mode, _) => line.push_str(&format!(" — {} (local)", mode.as_str())),
+                (mode, _) => {
+                    let _ = write!(line, " — {} (local)", mode.as_str());
+                }
             }
             if let Some(x) = row
                 .provenance
@@ -244,10 +248,11 @@ impl Tool for BatchValidateIban {
                 .as_ref()
                 .filter(|x| x.disagrees())
             {
-                line.push_str(&format!(
+                let _ = write!(
+                    line,
                     " — WARNING offline engine disagrees: {}",
                     x.rule.as_deref().unwrap_or("see cross_check")
-                ));
+                );
             }
             text.line(line);
             if let Some(bic) = &r.bic

@@ -12,6 +12,8 @@
 //! and a risk level of at least `high` for a call-for-action country, and says so in words.
 //! It also says when a list it relied on may be out of date, and how to refresh it.
 
+use std::fmt::Write as _;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -254,10 +256,11 @@ impl ComplianceCheck {
             .map(|a| format!("{} {}", a.title, as_of_in_words(&a.as_of)))
             .collect();
         if !out_of_date.is_empty() {
-            covers.push_str(&format!(
+            let _ = write!(
+                covers,
                 " Lists may be out of date ({}): {REFRESH_HOW}.",
                 out_of_date.join(", ")
-            ));
+            );
         }
         LocalAnswer {
             body: ComplianceCheck {
@@ -465,14 +468,14 @@ impl Tool for CheckCompliance {
             ("country sanctioned", s.country_sanctioned),
         ] {
             if let Some(v) = yes_no(v) {
-                sanctions.push_str(&format!("; {name} {v}"));
+                let _ = write!(sanctions, "; {name} {v}");
             }
         }
         if !s.matched_lists.is_empty() {
-            sanctions.push_str(&format!("; matched {}", s.matched_lists.join(", ")));
+            let _ = write!(sanctions, "; matched {}", s.matched_lists.join(", "));
         }
         if let Some(f) = &s.fatf_status {
-            sanctions.push_str(&format!("; FATF {}", f.replace('_', " ")));
+            let _ = write!(sanctions, "; FATF {}", f.replace('_', " "));
         }
         // The EU listing is in the flags; the country in the `Country` line when the IBAN has one.
         let mut more = s.extra.clone();
@@ -481,7 +484,7 @@ impl Tool for CheckCompliance {
             more.remove("country");
         }
         if !more.is_empty() {
-            sanctions.push_str(&format!("; {}", facts(&more)));
+            let _ = write!(sanctions, "; {}", facts(&more));
         }
         text.field("Sanctions", Some(sanctions));
         let r = &comp.reachability;
@@ -532,7 +535,7 @@ fn render_meta(meta: &Extra, text: &mut Text) {
                 let mut s = format!("{title} {}", as_of_in_words(&as_of));
                 if let Some(why) = l.get("why").filter(|w| !w.is_null()) {
                     // The label says it may be out of date; this says why.
-                    s.push_str(&format!(" ({})", plain(why)));
+                    let _ = write!(s, " ({})", plain(why));
                 }
                 s
             })

@@ -5,6 +5,8 @@
 //! what the offline engine knows (structure, checksum, national check digits, the bank
 //! directory, SEPA scope by country) and leaves the rest `null`, listed in `missing`.
 
+use std::fmt::Write as _;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -300,10 +302,10 @@ impl IbanValidation {
         if let Some(n) = &self.national_check {
             let mut line = n.status.replace('_', " ");
             if let Some(rule) = &n.rule {
-                line.push_str(&format!(" — {rule}"));
+                let _ = write!(line, " — {rule}");
             }
             if let Some(detail) = &n.detail {
-                line.push_str(&format!(" — {detail}"));
+                let _ = write!(line, " — {detail}");
             }
             t.field("National check digits", Some(line));
         }
@@ -314,13 +316,13 @@ impl IbanValidation {
                 None => "scope unknown".to_string(),
             };
             if let Some(schemes) = s.schemes.as_ref().filter(|s| !s.is_empty()) {
-                line.push_str(&format!("; schemes {}", schemes.join(", ")));
+                let _ = write!(line, "; schemes {}", schemes.join(", "));
             }
             if s.vop_required == Some(true) {
                 line.push_str("; Verification of Payee required");
             }
             if let Some(p) = yes_no(s.vop_participant) {
-                line.push_str(&format!("; VoP participant {p}"));
+                let _ = write!(line, "; VoP participant {p}");
             }
             if s.extra.get("scope").map(plain).as_deref() == Some("country") {
                 line.push_str(" (by country)");
@@ -351,7 +353,7 @@ impl IbanValidation {
                 ("QR-IID", c.qr_iid),
             ] {
                 if let Some(v) = yes_no(flag) {
-                    line.push_str(&format!("; {name} {v}"));
+                    let _ = write!(line, "; {name} {v}");
                 }
             }
             t.field("Swiss clearing", Some(line));
@@ -373,10 +375,11 @@ impl IbanValidation {
         if self.valid {
             head.push_str(" — valid");
         } else {
-            head.push_str(&format!(
+            let _ = write!(
+                head,
                 " — NOT valid: {}",
                 self.error.as_deref().unwrap_or("invalid")
-            ));
+            );
         }
         t.line(head);
         t.field(
@@ -395,16 +398,17 @@ impl IbanValidation {
         if self.valid {
             line.push_str(" — valid");
         } else {
-            line.push_str(&format!(
+            let _ = write!(
+                line,
                 " — INVALID {}",
                 self.error.as_deref().unwrap_or("invalid")
-            ));
+            );
         }
         if let Some(bank) = self.bank() {
-            line.push_str(&format!(" — {bank}"));
+            let _ = write!(line, " — {bank}");
         }
         if let Some(n) = &self.national_check {
-            line.push_str(&format!(" — national {}", n.status.replace('_', " ")));
+            let _ = write!(line, " — national {}", n.status.replace('_', " "));
         }
         line
     }

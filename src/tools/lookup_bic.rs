@@ -4,6 +4,8 @@
 //! embedded bank directory knows. Absence from an embedded directory proves nothing, so a
 //! local answer's `found` is `true` or `null` (unknown), never `false`.
 
+use std::fmt::Write as _;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -228,9 +230,9 @@ impl Tool for LookupBic {
     fn render(b: &BicLookup, text: &mut Text) {
         let mut head = format!("BIC: {}", b.bic11.as_deref().unwrap_or(&b.bic));
         if let (Some(b8), Some(branch)) = (&b.bic8, &b.branch_code) {
-            head.push_str(&format!(" (institution {b8}, branch {branch}"));
+            let _ = write!(head, " (institution {b8}, branch {branch}");
             if let Some(info) = &b.branch_info {
-                head.push_str(&format!(", {info}"));
+                let _ = write!(head, ", {info}");
             }
             head.push(')');
         }

@@ -5,6 +5,8 @@
 //! A QR-IID answers with the institution that owns it, as the API does. Payment-system
 //! flags the embedded data cannot know are `null`.
 
+use std::fmt::Write as _;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -291,10 +293,10 @@ impl Tool for LookupChClearing {
         };
         let mut head = format!("IID {}: {found}", c.iid);
         if let Some(q) = &c.redirected_from {
-            head.push_str(&format!(" (asked as QR-IID {q}, which it owns)"));
+            let _ = write!(head, " (asked as QR-IID {q}, which it owns)");
         }
         if let Some(e) = &c.error {
-            head.push_str(&format!(" — {e}"));
+            let _ = write!(head, " — {e}");
         }
         text.line(head);
         if let Some(inst) = &c.institution {
@@ -303,10 +305,10 @@ impl Tool for LookupChClearing {
                 .into_iter()
                 .flatten()
             {
-                line.push_str(&format!(", {}", v.replace('_', " ")));
+                let _ = write!(line, ", {}", v.replace('_', " "));
             }
             if let Some(hq) = inst.headquarters_iid.as_ref().filter(|hq| **hq != c.iid) {
-                line.push_str(&format!(", head office IID {hq}"));
+                let _ = write!(line, ", head office IID {hq}");
             }
             text.field("Institution", Some(line));
         }

@@ -120,11 +120,13 @@ impl ServerHandler for IbanforgeServer {
         // A cancelled request (`notifications/cancelled`) drops the call future, and with
         // it any HTTP request still in flight.
         // A panic (a bug) answers this call with an error instead of leaving it unanswered.
-        let call = fault::catch_panic(self.toolbox.call(
+        // Boxed: rmcp moves each request's task several times (spawn, stage changes), and the
+        // call's future, with every tool's HTTP path in it, would make every move kilobytes.
+        let call = fault::catch_panic(Box::pin(self.toolbox.call(
             &request.name,
             request.arguments.as_ref(),
             &call_context,
-        ));
+        )));
         tokio::select! {
             result = call => match result {
                 // Over stdio the transport sends the answer's JSON text as it is (see

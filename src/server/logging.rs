@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use tracing_appender::non_blocking::{ErrorCounter, NonBlocking, NonBlockingBuilder};
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::time::{FormatTime, SystemTime};
 
@@ -122,7 +123,10 @@ pub fn init() -> Logging {
     // `println!`s to stdout — the protocol channel. `Logging::flush` does the bounded wait
     // instead, and the writer thread ends with the process.
     std::mem::forget(worker);
-    let _ = tracing_subscriber::fmt()
+    // Spans only when debugging: at `info` a line would only gain rmcp's `serve_inner:`, and
+    // entering and leaving that span on every poll of every request costs the serving thread.
+    let spans = level >= tracing_subscriber::filter::LevelFilter::DEBUG;
+    let subscriber = tracing_subscriber::fmt()
         .with_writer(LineCounter {
             channel,
             counts: counts.clone(),
@@ -130,7 +134,11 @@ pub fn init() -> Logging {
         .with_ansi(io::stderr().is_terminal())
         .with_target(false)
         .with_max_level(level)
-        .try_init();
+        .finish()
+        .with(tracing_subscriber::filter::filter_fn(move |meta| {
+            spans || !meta.is_span()
+        }));
+    let _ = tracing::subscriber::set_global_default(subscriber);
     super::fault::log_panics();
     Logging { counts }
 }

@@ -527,19 +527,21 @@ impl IbanValidation {
     /// Validate one IBAN with everything the engine knows offline.
     pub fn local(input: &str, engine: &Local) -> Self {
         let lists = engine.lists;
-        let check = crate::engine::validate_iban(input, engine.validate);
+        let mut check = crate::engine::validate_iban(input, engine.validate);
         let valid = check.valid();
-        let parts = check.bban.clone();
+        // The check's strings move into the answer (it is not used after).
+        let formatted = check.formatted();
+        let parts = check.bban.take();
         let mut out = IbanValidation {
-            iban: check.iban.clone(),
-            formatted: Some(check.formatted()),
+            iban: std::mem::take(&mut check.iban),
+            formatted: Some(formatted),
             valid,
             country: check.spec.map(|s| Country {
                 code: s.code.to_string(),
                 name: Some(s.name.to_string()),
                 extra: Extra::new(),
             }),
-            check_digits: check.check_digits.clone(),
+            check_digits: check.check_digits.take(),
             bban: parts.as_ref().map(|p| Bban {
                 bank_code: p.bank_code.clone(),
                 branch_code: p.branch_code.clone(),
@@ -559,7 +561,7 @@ impl IbanValidation {
             cost_usdc: None,
             processing_ms: None,
             error: check.error.as_ref().map(|e| e.0.code().to_string()),
-            error_detail: check.error.as_ref().map(|e| e.1.clone()),
+            error_detail: check.error.take().map(|e| e.1),
             national_check: check.national.as_ref().map(|n| NationalCheckInfo {
                 status: n.status().into(),
                 rule: match n {

@@ -20,9 +20,9 @@ use std::time::{Duration, Instant};
 
 use tracing_appender::non_blocking::{ErrorCounter, NonBlocking, NonBlockingBuilder};
 use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::time::{FormatTime, SystemTime};
+use tracing_subscriber::layer::SubscriberExt;
 
 /// Lines held for stderr while it is slow. Bounded so memory is (about 1,000 × a few
 /// hundred bytes); past it lines are dropped and counted.

@@ -28,6 +28,12 @@ pub struct ComplianceLists {
     /// (a pinned day makes answers reproducible in tests).
     #[serde(skip)]
     pub judged_on: Option<CivilDate>,
+    /// Not part of the file: each list's age worked out once (dates read, names and
+    /// sentences written) and the as-of dates it was worked out from. Only `out_of_date`
+    /// changes with the day, and working the rest out on every compliance check was a sixth
+    /// of that call.
+    #[serde(skip)]
+    ages_worked_out: std::sync::OnceLock<(Vec<ListAge>, [String; 3])>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -222,13 +228,35 @@ impl ComplianceLists {
     /// SEPA lists [`UNSCHEDULED_LIST_MONTHS`] after their as-of day, and a list whose date
     /// cannot be read always.
     pub fn ages(&self, today: CivilDate) -> Vec<ListAge> {
+        let as_ofs = [
+            &self.fatf.as_of,
+            &self.eu_high_risk.as_of,
+            &self.sepa_scope.as_of,
+        ];
+        let (worked_out, from) = self
+            .ages_worked_out
+            .get_or_init(|| (self.work_out_ages(), as_ofs.map(String::clone)));
+        // The fields are public: lists changed since are worked out afresh.
+        let mut ages = if from.iter().zip(as_ofs).all(|(a, b)| a == b) {
+            worked_out.clone()
+        } else {
+            self.work_out_ages()
+        };
+        for a in &mut ages {
+            a.out_of_date = a.due.is_none_or(|due| today >= due);
+        }
+        ages
+    }
+
+    /// Every part of [`Self::ages`] but `out_of_date` (left `false`).
+    fn work_out_ages(&self) -> Vec<ListAge> {
         let age = |list, title, as_of: &str, due: Option<CivilDate>, because: String| {
             let name = format!("{title} list of {}", as_of_in_words(as_of));
             ListAge {
                 list,
                 title,
                 as_of: as_of.to_string(),
-                out_of_date: due.is_none_or(|due| today >= due),
+                out_of_date: false,
                 sentence: format!("The {name} may be out of date: {because}."),
                 name,
                 due,
@@ -448,6 +476,18 @@ mod tests {
             "{}",
             sepa.sentence
         );
+    }
+
+    #[test]
+    fn ages_worked_out_once_still_follow_the_day_and_the_lists() {
+        let mut l = ComplianceLists::embedded();
+        let before = l.ages(day("2026-09-30"));
+        assert_eq!(l.ages(day("2026-09-30")), before);
+        assert!(!before[0].out_of_date && l.ages(day("2026-10-01"))[0].out_of_date);
+        l.fatf.as_of = "2026-10".into();
+        let after = l.ages(day("2026-10-01"));
+        assert_eq!(after[0].due, Some(day("2027-02-01")));
+        assert!(!after[0].out_of_date && after[0].name == "FATF list of October 2026");
     }
 
     #[test]

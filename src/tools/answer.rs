@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::provenance::Provenance;
+use super::unknown_fields::keeps_unknown_fields;
 use crate::engine::compliance::ComplianceLists;
 use crate::engine::countries;
 use crate::engine::iban::ValidateOptions;
@@ -55,13 +56,13 @@ pub struct Local<'a> {
     pub validate: ValidateOptions,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Country {
-    /// ISO 3166-1 alpha-2.
-    pub code: String,
-    pub name: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct Country {
+        /// ISO 3166-1 alpha-2.
+        pub code: String,
+        pub name: Option<String>,
+    }
 }
 
 impl Country {

@@ -2,7 +2,8 @@
 //! answer that is not the full one — what its label and provenance say about it.
 //!
 //! Known upstream fields are typed; every object keeps an `extra` map (flattened) so that
-//! fields the hosted API adds later are passed through instead of dropped. `null` means
+//! fields the hosted API adds later are passed through instead of dropped (the field and
+//! its reading come from `keeps_unknown_fields!`, in `unknown_fields`). `null` means
 //! "no data", never "no". Status-like fields are strings, not enums: the API adds values,
 //! and an answer must never fail its own schema because upstream grew.
 

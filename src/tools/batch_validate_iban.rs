@@ -103,6 +103,7 @@ keeps_unknown_fields! {
 
 keeps_unknown_fields! {
     /// The API's own batch answer (rows without provenance).
+    // Only read; `Serialize` is derived for the `#[serde]` attributes to belong to a derive.
     #[derive(Debug, Clone, Serialize)]
     pub struct ApiBatch {
         pub results: Vec<IbanValidation>,

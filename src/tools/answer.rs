@@ -2,7 +2,8 @@
 //! answer that is not the full one — what its label and provenance say about it.
 //!
 //! Known upstream fields are typed; every object keeps an `extra` map (flattened) so that
-//! fields the hosted API adds later are passed through instead of dropped. `null` means
+//! fields the hosted API adds later are passed through instead of dropped (the field and
+//! its reading come from `keeps_unknown_fields!`, in `unknown_fields`). `null` means
 //! "no data", never "no". Status-like fields are strings, not enums: the API adds values,
 //! and an answer must never fail its own schema because upstream grew.
 
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::provenance::Provenance;
+use super::unknown_fields::keeps_unknown_fields;
 use crate::engine::compliance::ComplianceLists;
 use crate::engine::countries;
 use crate::engine::iban::ValidateOptions;
@@ -55,13 +57,13 @@ pub struct Local<'a> {
     pub validate: ValidateOptions,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Country {
-    /// ISO 3166-1 alpha-2.
-    pub code: String,
-    pub name: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct Country {
+        /// ISO 3166-1 alpha-2.
+        pub code: String,
+        pub name: Option<String>,
+    }
 }
 
 impl Country {

@@ -17,6 +17,7 @@ use super::iban_answer::{IbanValidation, LOCAL_COVERS};
 use super::provenance::{Mode, RowProvenance};
 use super::text::{Text, plain};
 use super::tool::Tool;
+use super::unknown_fields::keeps_unknown_fields;
 use crate::api::{Failure, PaidRequest, Reason};
 use crate::engine::data;
 
@@ -75,47 +76,49 @@ impl BatchInput {
     }
 }
 
-/// The answer of `batch_validate_iban`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct BatchValidation {
-    /// One result per input, in input order.
-    pub results: Vec<BatchRow>,
-    pub count: usize,
-    pub valid_count: usize,
-    #[serde(default)]
-    pub cost_usdc: Option<f64>,
-    #[serde(default)]
-    pub processing_ms: Option<f64>,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    /// The answer of `batch_validate_iban`.
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct BatchValidation {
+        /// One result per input, in input order.
+        pub results: Vec<BatchRow>,
+        pub count: usize,
+        pub valid_count: usize,
+        #[serde(default)]
+        pub cost_usdc: Option<f64>,
+        #[serde(default)]
+        pub processing_ms: Option<f64>,
+    }
 }
 
-/// One row: the IBAN's answer, and who gave it (a batch may be answered partly in full,
-/// partly from the session cache and partly locally).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct BatchRow {
-    #[serde(flatten)]
-    pub validation: IbanValidation,
-    /// This row's own provenance: mode, source, reason, cache, cross-check.
-    pub provenance: RowProvenance,
+keeps_unknown_fields! {
+    /// One row: the IBAN's answer, and who gave it (a batch may be answered partly in full,
+    /// partly from the session cache and partly locally).
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct BatchRow {
+        #[serde(flatten)]
+        pub validation: IbanValidation,
+        /// This row's own provenance: mode, source, reason, cache, cross-check.
+        pub provenance: RowProvenance,
+    }
 }
 
-/// The API's own batch answer (rows without provenance).
-#[derive(Debug, Clone, Deserialize)]
-pub struct ApiBatch {
-    pub results: Vec<IbanValidation>,
-    #[serde(default)]
-    pub cost_usdc: Option<f64>,
-    #[serde(default)]
-    pub processing_ms: Option<f64>,
-    /// Recounted over the input rows; the API's own counts are for what it was sent.
-    #[serde(default)]
-    pub count: Option<Value>,
-    #[serde(default)]
-    pub valid_count: Option<Value>,
-    /// Fields the API adds later, passed through.
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    /// The API's own batch answer (rows without provenance).
+    // Only read; `Serialize` is derived for the `#[serde]` attributes to belong to a derive.
+    #[derive(Debug, Clone, Serialize)]
+    pub struct ApiBatch {
+        pub results: Vec<IbanValidation>,
+        #[serde(default)]
+        pub cost_usdc: Option<f64>,
+        #[serde(default)]
+        pub processing_ms: Option<f64>,
+        /// Recounted over the input rows; the API's own counts are for what it was sent.
+        #[serde(default)]
+        pub count: Option<Value>,
+        #[serde(default)]
+        pub valid_count: Option<Value>,
+    }
 }
 
 impl ApiBatch {

@@ -15,7 +15,7 @@
 use std::fmt::Write as _;
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::ToolName;
@@ -27,6 +27,7 @@ use super::lists::{self, REFRESH_HOW};
 use super::provenance::CrossCheck;
 use super::text::{Text, facts, plain, yes_no};
 use super::tool::Tool;
+use super::unknown_fields::keeps_unknown_fields;
 use super::validate_iban::IbanArgs;
 use crate::api::PaidRequest;
 use crate::engine::compliance::{ComplianceLists, FatfStatus, ListAge, as_of_in_words};
@@ -35,64 +36,66 @@ use crate::engine::countries;
 /// The `check_compliance` tool.
 pub struct CheckCompliance;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Sanctions {
-    pub country_sanctioned: Option<bool>,
-    pub bank_sanctioned: Option<bool>,
-    pub matched_lists: Vec<String>,
-    /// member | grey_list | black_list | suspended | non_member (locally: not_listed
-    /// when the country is on no FATF list)
-    pub fatf_status: Option<String>,
-    /// Whether the bank (BIC8) was screened at all.
-    pub bank_screened: bool,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct Sanctions {
+        pub country_sanctioned: Option<bool>,
+        pub bank_sanctioned: Option<bool>,
+        pub matched_lists: Vec<String>,
+        /// member | grey_list | black_list | suspended | non_member (locally: not_listed
+        /// when the country is on no FATF list)
+        pub fatf_status: Option<String>,
+        /// Whether the bank (BIC8) was screened at all.
+        pub bank_screened: bool,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Reachability {
-    pub sepa_instant: Option<bool>,
-    pub sct: Option<bool>,
-    pub sdd: Option<bool>,
-    /// Whether the bank's own scheme participation was checked.
-    pub screened: bool,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct Reachability {
+        pub sepa_instant: Option<bool>,
+        pub sct: Option<bool>,
+        pub sdd: Option<bool>,
+        /// Whether the bank's own scheme participation was checked.
+        pub screened: bool,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Vop {
-    pub participant: Option<bool>,
-    /// active | pending | inactive | not_found
-    pub status: Option<String>,
-    pub screened: bool,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct Vop {
+        pub participant: Option<bool>,
+        /// active | pending | inactive | not_found
+        pub status: Option<String>,
+        pub screened: bool,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Compliance {
-    pub sanctions: Sanctions,
-    pub reachability: Reachability,
-    pub vop: Vop,
-    /// 0–100, or `null` when no verdict can be given.
-    pub risk_score: Option<f64>,
-    /// low | medium | elevated | high | critical | unassessable (`unassessable` is the
-    /// absence of a verdict, never a favourable one).
-    pub risk_level: String,
-    pub flags: Vec<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct Compliance {
+        pub sanctions: Sanctions,
+        pub reachability: Reachability,
+        pub vop: Vop,
+        /// 0–100, or `null` when no verdict can be given.
+        pub risk_score: Option<f64>,
+        /// low | medium | elevated | high | critical | unassessable (`unassessable` is the
+        /// absence of a verdict, never a favourable one).
+        pub risk_level: String,
+        pub flags: Vec<String>,
+    }
 }
 
-/// The answer of `check_compliance`: the validation fields plus `compliance` and `meta`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ComplianceCheck {
-    #[serde(flatten)]
-    pub validation: IbanValidation,
-    pub compliance: Option<Compliance>,
-    /// Scope, disclaimer, list dates and sources.
-    pub meta: Option<Extra>,
+keeps_unknown_fields! {
+    /// The answer of `check_compliance`: the validation fields plus `compliance` and `meta`.
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct ComplianceCheck {
+        #[serde(flatten)]
+        pub validation: IbanValidation,
+        pub compliance: Option<Compliance>,
+        /// Scope, disclaimer, list dates and sources.
+        pub meta: Option<Extra>,
+    }
 }
 
 /// The country the input names: its first two characters, when they are letters (the

@@ -8,12 +8,13 @@
 use std::fmt::Write as _;
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::answer::{Country, Extra, Local, extra};
 use super::provenance::CrossCheck;
 use super::text::{Text, facts, plain, yes_no};
+use super::unknown_fields::keeps_unknown_fields;
 use crate::engine::national::NationalCheck;
 use crate::engine::{banks, clearing, data};
 
@@ -23,156 +24,156 @@ pub const LOCAL_COVERS: &str = "Local check only (IBAN registry structure, mod-9
 /// What an answer from the free format endpoint covers.
 pub const FREE_COVERS: &str = "Format check only, by the API's free endpoint (mod-97, length, BBAN structure); no bank, SEPA, issuer, risk or clearing data.";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Bban {
-    pub bank_code: Option<String>,
-    #[serde(default)]
-    pub branch_code: Option<String>,
-    pub account_number: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct Bban {
+        pub bank_code: Option<String>,
+        #[serde(default)]
+        pub branch_code: Option<String>,
+        pub account_number: Option<String>,
+    }
 }
 
-/// The bank behind an IBAN.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct BankBic {
-    pub code: Option<String>,
-    pub bank_name: Option<String>,
-    #[serde(default)]
-    pub city: Option<String>,
-    /// Which register the data comes from.
-    #[serde(default)]
-    pub source: Option<String>,
-    #[serde(default)]
-    pub as_of: Option<String>,
-    #[serde(default)]
-    pub lei: Option<String>,
-    #[serde(default)]
-    pub lei_status: Option<String>,
-    #[serde(default)]
-    pub address: Option<Extra>,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    /// The bank behind an IBAN.
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct BankBic {
+        pub code: Option<String>,
+        pub bank_name: Option<String>,
+        #[serde(default)]
+        pub city: Option<String>,
+        /// Which register the data comes from.
+        #[serde(default)]
+        pub source: Option<String>,
+        #[serde(default)]
+        pub as_of: Option<String>,
+        #[serde(default)]
+        pub lei: Option<String>,
+        #[serde(default)]
+        pub lei_status: Option<String>,
+        #[serde(default)]
+        pub address: Option<Extra>,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Sepa {
-    /// Whether the country is in the SEPA schemes' geographical scope.
-    pub member: Option<bool>,
-    #[serde(default)]
-    pub schemes: Option<Vec<String>>,
-    #[serde(default)]
-    pub vop_required: Option<bool>,
-    #[serde(default)]
-    pub vop_participant: Option<bool>,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct Sepa {
+        /// Whether the country is in the SEPA schemes' geographical scope.
+        pub member: Option<bool>,
+        #[serde(default)]
+        pub schemes: Option<Vec<String>>,
+        #[serde(default)]
+        pub vop_required: Option<bool>,
+        #[serde(default)]
+        pub vop_participant: Option<bool>,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct BankCodeCheck {
-    pub value: Option<String>,
-    /// verified | not_in_register | unknown | no_register | unavailable
-    pub status: String,
-    #[serde(default, rename = "match")]
-    pub matches: Option<Value>,
-    #[serde(default)]
-    pub register: Option<String>,
-    /// True only for a country's official register.
-    #[serde(default)]
-    pub authoritative: Option<bool>,
-    #[serde(default)]
-    pub institution: Option<String>,
-    #[serde(default)]
-    pub as_of: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct BankCodeCheck {
+        pub value: Option<String>,
+        /// verified | not_in_register | unknown | no_register | unavailable
+        pub status: String,
+        #[serde(default, rename = "match")]
+        pub matches: Option<Value>,
+        #[serde(default)]
+        pub register: Option<String>,
+        /// True only for a country's official register.
+        #[serde(default)]
+        pub authoritative: Option<bool>,
+        #[serde(default)]
+        pub institution: Option<String>,
+        #[serde(default)]
+        pub as_of: Option<String>,
+    }
 }
 
-/// Swiss/Liechtenstein clearing data attached to a CH/LI IBAN.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct IbanClearing {
-    pub iid: Option<String>,
-    pub name: Option<String>,
-    #[serde(default, rename = "type")]
-    pub kind: Option<String>,
-    #[serde(default)]
-    pub town: Option<String>,
-    #[serde(default)]
-    pub sic: Option<bool>,
-    #[serde(default)]
-    pub instant_payments_chf: Option<bool>,
-    #[serde(default)]
-    pub eurosic: Option<bool>,
-    #[serde(default)]
-    pub qr_iid: Option<bool>,
-    #[serde(default)]
-    pub qr_iid_source: Option<String>,
-    #[serde(default)]
-    pub qr_iids: Option<Vec<String>>,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    /// Swiss/Liechtenstein clearing data attached to a CH/LI IBAN.
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct IbanClearing {
+        pub iid: Option<String>,
+        pub name: Option<String>,
+        #[serde(default, rename = "type")]
+        pub kind: Option<String>,
+        #[serde(default)]
+        pub town: Option<String>,
+        #[serde(default)]
+        pub sic: Option<bool>,
+        #[serde(default)]
+        pub instant_payments_chf: Option<bool>,
+        #[serde(default)]
+        pub eurosic: Option<bool>,
+        #[serde(default)]
+        pub qr_iid: Option<bool>,
+        #[serde(default)]
+        pub qr_iid_source: Option<String>,
+        #[serde(default)]
+        pub qr_iids: Option<Vec<String>>,
+    }
 }
 
-/// The answer of `validate_iban` (also each item of a batch, and the base of a
-/// compliance check).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct IbanValidation {
-    /// The IBAN in compact form.
-    pub iban: String,
-    /// The IBAN in groups of four.
-    pub formatted: Option<String>,
-    pub valid: bool,
-    pub country: Option<Country>,
-    pub check_digits: Option<String>,
-    pub bban: Option<Bban>,
-    #[serde(default)]
-    pub bic: Option<BankBic>,
-    /// Who issued the account (bank, digital bank, EMI, payment institution).
-    #[serde(default)]
-    pub issuer: Option<Extra>,
-    #[serde(default)]
-    pub sepa: Option<Sepa>,
-    #[serde(default)]
-    pub risk_indicators: Option<Extra>,
-    #[serde(default)]
-    pub bank_code_check: Option<BankCodeCheck>,
-    #[serde(default)]
-    pub clearing: Option<IbanClearing>,
-    #[serde(default)]
-    pub next_steps: Option<Vec<Extra>>,
-    #[serde(default)]
-    pub cost_usdc: Option<f64>,
-    #[serde(default)]
-    pub processing_ms: Option<f64>,
-    /// invalid_format | unsupported_country | wrong_length | checksum_failed |
-    /// invalid_check_digits | invalid_bban_structure (the API's codes), or
-    /// national_check_failed (local engine only)
-    #[serde(default)]
-    pub error: Option<String>,
-    #[serde(default)]
-    pub error_detail: Option<String>,
-    /// The BBAN's national check digits, as the local engine checked them (absent from the
-    /// hosted API's answers).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub national_check: Option<NationalCheckInfo>,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    /// The answer of `validate_iban` (also each item of a batch, and the base of a
+    /// compliance check).
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct IbanValidation {
+        /// The IBAN in compact form.
+        pub iban: String,
+        /// The IBAN in groups of four.
+        pub formatted: Option<String>,
+        pub valid: bool,
+        pub country: Option<Country>,
+        pub check_digits: Option<String>,
+        pub bban: Option<Bban>,
+        #[serde(default)]
+        pub bic: Option<BankBic>,
+        /// Who issued the account (bank, digital bank, EMI, payment institution).
+        #[serde(default)]
+        pub issuer: Option<Extra>,
+        #[serde(default)]
+        pub sepa: Option<Sepa>,
+        #[serde(default)]
+        pub risk_indicators: Option<Extra>,
+        #[serde(default)]
+        pub bank_code_check: Option<BankCodeCheck>,
+        #[serde(default)]
+        pub clearing: Option<IbanClearing>,
+        #[serde(default)]
+        pub next_steps: Option<Vec<Extra>>,
+        #[serde(default)]
+        pub cost_usdc: Option<f64>,
+        #[serde(default)]
+        pub processing_ms: Option<f64>,
+        /// invalid_format | unsupported_country | wrong_length | checksum_failed |
+        /// invalid_check_digits | invalid_bban_structure (the API's codes), or
+        /// national_check_failed (local engine only)
+        #[serde(default)]
+        pub error: Option<String>,
+        #[serde(default)]
+        pub error_detail: Option<String>,
+        /// The BBAN's national check digits, as the local engine checked them (absent from the
+        /// hosted API's answers).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub national_check: Option<NationalCheckInfo>,
+    }
 }
 
-/// The national check-digit rule applied to the BBAN.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct NationalCheckInfo {
-    /// passed | failed | not_checkable
-    pub status: String,
-    /// The national rule applied (e.g. "French RIB key (clé RIB)", "Bundesbank method 63").
-    pub rule: Option<String>,
-    /// Why the rule could not be applied, when it could not.
-    pub detail: Option<String>,
-    /// For German IBANs: the date of the Bundesbank directory that named the method.
-    pub as_of: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    /// The national check-digit rule applied to the BBAN.
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct NationalCheckInfo {
+        /// passed | failed | not_checkable
+        pub status: String,
+        /// The national rule applied (e.g. "French RIB key (clé RIB)", "Bundesbank method 63").
+        pub rule: Option<String>,
+        /// Why the rule could not be applied, when it could not.
+        pub detail: Option<String>,
+        /// For German IBANs: the date of the Bundesbank directory that named the method.
+        pub as_of: Option<String>,
+    }
 }
 
 impl IbanValidation {

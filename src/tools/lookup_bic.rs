@@ -16,6 +16,7 @@ use super::args::{Arguments, InputError, bounded_string, field};
 use super::cache::CacheKey;
 use super::text::{Text, facts, plain, yes_no};
 use super::tool::Tool;
+use super::unknown_fields::keeps_unknown_fields;
 use crate::api::PaidRequest;
 use crate::engine::bic::Bic;
 use crate::engine::{banks, bic, data};
@@ -37,46 +38,46 @@ pub type BicInput = Bic;
 const BIC_ACCEPTED: &str =
     "a BIC of 8 or 11 letters and digits, e.g. \"UBSWCHZH80A\" or \"DEUTDEFF\"";
 
-/// The answer of `lookup_bic`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct BicLookup {
-    pub bic: String,
-    pub bic8: Option<String>,
-    pub bic11: Option<String>,
-    /// `true`: the directory knows it; `false`: the API says it does not exist;
-    /// `null`: unknown (a local answer never says `false`).
-    pub found: Option<bool>,
-    pub valid_format: bool,
-    #[serde(default)]
-    pub institution: Option<String>,
-    #[serde(default)]
-    pub country: Option<Country>,
-    #[serde(default)]
-    pub city: Option<String>,
-    #[serde(default)]
-    pub address: Option<Extra>,
-    #[serde(default)]
-    pub address_available: Option<bool>,
-    #[serde(default)]
-    pub branch_code: Option<String>,
-    #[serde(default)]
-    pub branch_info: Option<String>,
-    #[serde(default)]
-    pub lei: Option<String>,
-    #[serde(default)]
-    pub lei_status: Option<String>,
-    #[serde(default)]
-    pub is_test_bic: Option<bool>,
-    #[serde(default)]
-    pub source: Option<String>,
-    #[serde(default)]
-    pub note: Option<String>,
-    #[serde(default)]
-    pub cost_usdc: Option<f64>,
-    #[serde(default)]
-    pub processing_ms: Option<f64>,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    /// The answer of `lookup_bic`.
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct BicLookup {
+        pub bic: String,
+        pub bic8: Option<String>,
+        pub bic11: Option<String>,
+        /// `true`: the directory knows it; `false`: the API says it does not exist;
+        /// `null`: unknown (a local answer never says `false`).
+        pub found: Option<bool>,
+        pub valid_format: bool,
+        #[serde(default)]
+        pub institution: Option<String>,
+        #[serde(default)]
+        pub country: Option<Country>,
+        #[serde(default)]
+        pub city: Option<String>,
+        #[serde(default)]
+        pub address: Option<Extra>,
+        #[serde(default)]
+        pub address_available: Option<bool>,
+        #[serde(default)]
+        pub branch_code: Option<String>,
+        #[serde(default)]
+        pub branch_info: Option<String>,
+        #[serde(default)]
+        pub lei: Option<String>,
+        #[serde(default)]
+        pub lei_status: Option<String>,
+        #[serde(default)]
+        pub is_test_bic: Option<bool>,
+        #[serde(default)]
+        pub source: Option<String>,
+        #[serde(default)]
+        pub note: Option<String>,
+        #[serde(default)]
+        pub cost_usdc: Option<f64>,
+        #[serde(default)]
+        pub processing_ms: Option<f64>,
+    }
 }
 
 impl Tool for LookupBic {

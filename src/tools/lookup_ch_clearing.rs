@@ -17,6 +17,7 @@ use super::args::{Arguments, InputError, bounded_string, field};
 use super::cache::CacheKey;
 use super::text::{Text, facts, yes_no};
 use super::tool::Tool;
+use super::unknown_fields::keeps_unknown_fields;
 use crate::api::PaidRequest;
 use crate::engine::clearing::Iid;
 use crate::engine::{clearing, data};
@@ -39,72 +40,72 @@ pub type IidInput = Iid;
 const IID_ACCEPTED: &str =
     "a Swiss/Liechtenstein IID of 1–5 digits, e.g. \"230\" or \"00230\" (QR-IIDs 30000–31999 too)";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ClearingInstitution {
-    pub name: Option<String>,
-    /// bank | cantonal_bank | postfinance | raiffeisen | central_bank | foreign_participant
-    #[serde(default, rename = "type")]
-    pub kind: Option<String>,
-    /// headquarters | branch | other
-    #[serde(default)]
-    pub iid_type: Option<String>,
-    #[serde(default)]
-    pub headquarters_iid: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct ClearingInstitution {
+        pub name: Option<String>,
+        /// bank | cantonal_bank | postfinance | raiffeisen | central_bank | foreign_participant
+        #[serde(default, rename = "type")]
+        pub kind: Option<String>,
+        /// headquarters | branch | other
+        #[serde(default)]
+        pub iid_type: Option<String>,
+        #[serde(default)]
+        pub headquarters_iid: Option<String>,
+    }
 }
 
-/// Which payment systems the institution takes part in. `null`: not known.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct PaymentServices {
-    pub sic: Option<bool>,
-    pub rtgs_chf: Option<bool>,
-    pub instant_payments_chf: Option<bool>,
-    pub eurosic: Option<bool>,
-    pub lsv_bdd_chf: Option<bool>,
-    pub lsv_bdd_eur: Option<bool>,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    /// Which payment systems the institution takes part in. `null`: not known.
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct PaymentServices {
+        pub sic: Option<bool>,
+        pub rtgs_chf: Option<bool>,
+        pub instant_payments_chf: Option<bool>,
+        pub eurosic: Option<bool>,
+        pub lsv_bdd_chf: Option<bool>,
+        pub lsv_bdd_eur: Option<bool>,
+    }
 }
 
-/// The answer of `lookup_ch_clearing`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ClearingLookup {
-    /// Five digits, zero-padded.
-    pub iid: String,
-    pub found: Option<bool>,
-    #[serde(default)]
-    pub error: Option<String>,
-    #[serde(default)]
-    pub institution: Option<ClearingInstitution>,
-    #[serde(default)]
-    pub address: Option<Extra>,
-    #[serde(default)]
-    pub bic: Option<String>,
-    #[serde(default)]
-    pub payment_services: Option<PaymentServices>,
-    #[serde(default)]
-    pub sic_iid: Option<String>,
-    /// The institution's QR-IID (30000–31999), if it has one.
-    #[serde(default)]
-    pub qr_iid: Option<String>,
-    #[serde(default)]
-    pub qr_iid_source: Option<String>,
-    #[serde(default)]
-    pub qr_iids: Option<Vec<String>>,
-    #[serde(default)]
-    pub valid_on: Option<String>,
-    /// Set when the input was a QR-IID: the QR-IID asked about.
-    #[serde(default)]
-    pub redirected_from: Option<String>,
-    #[serde(default)]
-    pub note: Option<String>,
-    #[serde(default)]
-    pub cost_usdc: Option<f64>,
-    #[serde(default)]
-    pub processing_ms: Option<f64>,
-    #[serde(flatten)]
-    pub extra: Extra,
+keeps_unknown_fields! {
+    /// The answer of `lookup_ch_clearing`.
+    #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+    pub struct ClearingLookup {
+        /// Five digits, zero-padded.
+        pub iid: String,
+        pub found: Option<bool>,
+        #[serde(default)]
+        pub error: Option<String>,
+        #[serde(default)]
+        pub institution: Option<ClearingInstitution>,
+        #[serde(default)]
+        pub address: Option<Extra>,
+        #[serde(default)]
+        pub bic: Option<String>,
+        #[serde(default)]
+        pub payment_services: Option<PaymentServices>,
+        #[serde(default)]
+        pub sic_iid: Option<String>,
+        /// The institution's QR-IID (30000–31999), if it has one.
+        #[serde(default)]
+        pub qr_iid: Option<String>,
+        #[serde(default)]
+        pub qr_iid_source: Option<String>,
+        #[serde(default)]
+        pub qr_iids: Option<Vec<String>>,
+        #[serde(default)]
+        pub valid_on: Option<String>,
+        /// Set when the input was a QR-IID: the QR-IID asked about.
+        #[serde(default)]
+        pub redirected_from: Option<String>,
+        #[serde(default)]
+        pub note: Option<String>,
+        #[serde(default)]
+        pub cost_usdc: Option<f64>,
+        #[serde(default)]
+        pub processing_ms: Option<f64>,
+    }
 }
 
 impl Tool for LookupChClearing {

@@ -26,6 +26,7 @@ pub mod provenance;
 pub mod schema;
 pub mod text;
 pub mod tool;
+mod unknown_fields;
 pub mod validate_iban;
 
 use std::sync::Arc;

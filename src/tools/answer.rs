@@ -9,7 +9,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::provenance::Provenance;
 use super::unknown_fields::keeps_unknown_fields;
@@ -17,8 +17,7 @@ use crate::engine::compliance::ComplianceLists;
 use crate::engine::countries;
 use crate::engine::iban::ValidateOptions;
 
-/// Unknown fields, kept verbatim.
-pub type Extra = Map<String, Value>;
+pub use super::unknown_fields::Extra;
 
 /// An `Extra` from a `json!({...})` object literal.
 pub fn extra(pairs: Value) -> Extra {

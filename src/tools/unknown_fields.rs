@@ -21,7 +21,8 @@ use std::fmt;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
-use super::answer::Extra;
+/// Unknown fields, kept verbatim.
+pub type Extra = serde_json::Map<String, Value>;
 
 /// A type read from a JSON object already in hand (see the module doc); its `Deserialize`
 /// is [`deserialize`].

@@ -12,12 +12,10 @@
 //! only when the answer is not the full one: a full answer never pays for the engine's
 //! tables.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
-use serde_json::Value;
 use tokio::sync::Semaphore;
 use tokio::time::Instant as Deadline;
 
@@ -243,7 +241,7 @@ impl Toolbox {
             && let Ok(Ok(v)) =
                 tokio::time::timeout_at(deadline, self.api.free_format(&compact, &ua)).await
             // Read through `&Value`, as every other answer is: one copy of the reading code.
-            && let Ok(validation) = IbanValidation::deserialize(&*without_reserved(&v))
+            && let Ok(validation) = IbanValidation::deserialize(&v)
             && let Some(free) = T::from_free(input, validation, &engine)
         {
             return fallback::<T>(&shortfall, free, Source::FreeFormatEndpoint);
@@ -317,7 +315,7 @@ impl Toolbox {
                 ibans: send.iter().map(|&i| input.unique[i].clone()).collect(),
             };
             let success = self.paid(&request, deadline, &ua).await?;
-            let api = ApiBatch::deserialize(&*without_reserved(&success.body))
+            let api = ApiBatch::deserialize(&success.body)
                 .map_err(|e| {
                     Failure::new(
                         Reason::InvalidApiResponse,
@@ -654,35 +652,8 @@ fn scrub_anonymous(s: &str) -> String {
     out
 }
 
-/// An upstream answer without the fields this server writes itself. Bodies keep unknown
-/// upstream fields (`extra`, flattened next to our `provenance`), and answers are serialised
-/// straight to text: an upstream `provenance` would go out beside ours, and a client that
-/// reads the first of two keys would read the upstream's. It is dropped from the answer and
-/// from each batch row; the value is copied only when there is one to drop.
-fn without_reserved(v: &Value) -> Cow<'_, Value> {
-    const RESERVED: &str = "provenance";
-    let in_rows = |v: &Value| {
-        v.get("results")
-            .and_then(Value::as_array)
-            .is_some_and(|rows| rows.iter().any(|r| r.get(RESERVED).is_some()))
-    };
-    if v.get(RESERVED).is_none() && !in_rows(v) {
-        return Cow::Borrowed(v);
-    }
-    let mut v = v.clone();
-    if let Some(map) = v.as_object_mut() {
-        map.remove(RESERVED);
-    }
-    if let Some(rows) = v.get_mut("results").and_then(Value::as_array_mut) {
-        for row in rows.iter_mut().filter_map(Value::as_object_mut) {
-            row.remove(RESERVED);
-        }
-    }
-    Cow::Owned(v)
-}
-
 fn full_body<T: Tool>(input: &T::Input, success: &Success) -> Result<T::Body, Failure> {
-    let body = T::Body::deserialize(&*without_reserved(&success.body)).map_err(|e| {
+    let body = T::Body::deserialize(&success.body).map_err(|e| {
         Failure::new(
             Reason::InvalidApiResponse,
             format!("The API's answer does not have the documented shape ({e})."),

@@ -12,6 +12,12 @@
 //! Every answer is read from a `serde_json::Value` (paid answers, the session cache, the
 //! free endpoint), so nothing is lost by reading the object into a map first.
 //!
+//! One name is never kept: [`RESERVED`], which this server writes itself beside the answer's
+//! fields (and each batch row's). Answers are serialised straight to text, so an upstream
+//! field of that name would go out as a second key, and a client reading the first of two
+//! keys would read the upstream's. Dropped here, where every upstream object is read, no
+//! entry point can let it through.
+//!
 //! The tests here pin that reading down literally — kept fields and their order, nulls,
 //! missing fields, wrong types and which error wins — for every answer type; they were
 //! recorded from the `#[serde(flatten)]` reading this replaces.
@@ -69,12 +75,22 @@ pub fn split<Known: DeserializeOwned>(object: Extra) -> Result<(Known, Extra), s
     Ok((Known::deserialize(known)?, rest))
 }
 
-/// `object` split into the fields named in `names` and the others, each in order. Not
-/// generic, so compiled once rather than into every type's reader.
+/// The field name this server writes itself (see the module doc): never kept from upstream.
+pub const RESERVED: &str = "provenance";
+
+/// `object` split into the fields named in `names` and the others, each in order, the
+/// others without [`RESERVED`]. Not generic, so compiled once rather than into every type's
+/// reader.
 fn partition(object: Extra, names: &[&str]) -> (Extra, Extra) {
-    object
-        .into_iter()
-        .partition(|(key, _)| names.contains(&key.as_str()))
+    let (mut known, mut rest) = (Extra::new(), Extra::new());
+    for (key, value) in object {
+        if names.contains(&key.as_str()) {
+            known.insert(key, value);
+        } else if key != RESERVED {
+            rest.insert(key, value);
+        }
+    }
+    (known, rest)
 }
 
 /// The JSON names of the fields `T`'s derived `Deserialize` reads, renames applied: the
@@ -167,7 +183,7 @@ macro_rules! keeps_unknown_fields {
             const NAME: &'static str = stringify!($name);
 
             fn from_object(
-                object: $crate::tools::answer::Extra,
+                object: $crate::tools::unknown_fields::Extra,
             ) -> Result<Self, serde_json::Error> {
                 #[derive(serde::Deserialize)]
                 struct Known {
@@ -205,14 +221,14 @@ macro_rules! keeps_unknown_fields {
             )*
             // Fields this version does not know, verbatim and in order.
             #[serde(flatten)]
-            pub extra: $crate::tools::answer::Extra,
+            pub extra: $crate::tools::unknown_fields::Extra,
         }
 
         impl $crate::tools::unknown_fields::FromObject for $name {
             const NAME: &'static str = stringify!($name);
 
             fn from_object(
-                object: $crate::tools::answer::Extra,
+                object: $crate::tools::unknown_fields::Extra,
             ) -> Result<Self, serde_json::Error> {
                 #[derive(serde::Deserialize)]
                 struct Known {
@@ -455,8 +471,9 @@ mod tests {
             ),
             (json!({"meta": {}}), r#"error: missing field `iban`"#),
             (
+                // An upstream `provenance` is not kept (see `RESERVED`).
                 json!({"iban": "X", "valid": true, "meta": {}, "provenance": 1}),
-                r#"{"iban":"X","formatted":null,"valid":true,"country":null,"check_digits":null,"bban":null,"bic":null,"issuer":null,"sepa":null,"risk_indicators":null,"bank_code_check":null,"clearing":null,"next_steps":null,"cost_usdc":null,"processing_ms":null,"error":null,"error_detail":null,"provenance":1,"compliance":null,"meta":{}}"#,
+                r#"{"iban":"X","formatted":null,"valid":true,"country":null,"check_digits":null,"bban":null,"bic":null,"issuer":null,"sepa":null,"risk_indicators":null,"bank_code_check":null,"clearing":null,"next_steps":null,"cost_usdc":null,"processing_ms":null,"error":null,"error_detail":null,"compliance":null,"meta":{}}"#,
             ),
             (
                 json!([]),

@@ -229,9 +229,7 @@ impl StderrSink {
             }
         }
     }
-}
 
-impl StderrSink {
     /// Write what has gathered; only then do its lines count as taken (the exit flush
     /// waits for that).
     fn put_pending(&mut self) {

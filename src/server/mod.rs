@@ -117,8 +117,6 @@ impl ServerHandler for IbanforgeServer {
             None => context.meta.client_info().as_ref().map(name_version),
         };
         let call_context = CallContext { client };
-        // A cancelled request (`notifications/cancelled`) drops the call future, and with
-        // it any HTTP request still in flight.
         // A panic (a bug) answers this call with an error instead of leaving it unanswered.
         // Boxed: rmcp moves each request's task several times (spawn, stage changes), and the
         // call's future, with every tool's HTTP path in it, would make every move kilobytes.
@@ -127,6 +125,8 @@ impl ServerHandler for IbanforgeServer {
             request.arguments.as_ref(),
             &call_context,
         )));
+        // A cancelled request (`notifications/cancelled`) drops the call future, and with
+        // it any HTTP request still in flight.
         tokio::select! {
             result = call => match result {
                 // Over stdio the transport sends the answer's JSON text as it is (see

@@ -132,6 +132,7 @@ pub fn init() -> Logging {
             counts: counts.clone(),
         })
         .with_ansi(io::stderr().is_terminal())
+        .fmt_fields(super::log_fields::LogFields)
         .with_target(false)
         .with_max_level(level)
         .finish()

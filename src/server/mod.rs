@@ -22,6 +22,7 @@ use crate::tools::{CallContext, ToolName, Toolbox};
 pub mod fault;
 pub mod lifecycle;
 pub mod line_guard;
+mod log_fields;
 pub mod logging;
 pub mod tool_call_line;
 pub mod tools_list;

@@ -133,6 +133,7 @@ pub fn init() -> Logging {
         })
         .with_ansi(io::stderr().is_terminal())
         .fmt_fields(super::log_fields::LogFields)
+        .with_timer(super::log_time::LogTime)
         .with_target(false)
         .with_max_level(level)
         .finish()

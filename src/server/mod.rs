@@ -23,6 +23,7 @@ pub mod fault;
 pub mod lifecycle;
 pub mod line_guard;
 mod log_fields;
+mod log_time;
 pub mod logging;
 pub mod tool_call_line;
 pub mod tools_list;

@@ -269,31 +269,82 @@ impl Shortfall {
     /// The first line of the text answer: `<MODE> — <what it covers> …`.
     /// `covers` ends with a full stop; `summary` is the one-line result.
     pub fn label(&self, covers: &str, summary: &str) -> String {
+        let (reason, detail) = (self.why.reason.as_str(), self.why.detail.as_str());
+        // Joined piece by piece: this runs on every degraded answer, and `format!` cost
+        // several times as much as the copying.
         let line = match self.mode {
-            Mode::Degraded => format!(
-                "DEGRADED RESULT — {covers} Reason: {} — {} {summary}",
-                self.why.reason, self.why.detail
-            ),
-            Mode::Anonymous => format!(
-                "ANONYMOUS MODE — {covers} Reason: {} — {} For the full answer set IBANFORGE_API_KEY (free key: 200 requests/month). {summary}",
-                self.why.reason, self.why.detail
-            ),
-            Mode::Offline => format!("OFFLINE RESULT — {covers} {summary}"),
+            Mode::Degraded => concat(&[
+                "DEGRADED RESULT — ",
+                covers,
+                " Reason: ",
+                reason,
+                " — ",
+                detail,
+                " ",
+                summary,
+            ]),
+            Mode::Anonymous => concat(&[
+                "ANONYMOUS MODE — ",
+                covers,
+                " Reason: ",
+                reason,
+                " — ",
+                detail,
+                " For the full answer set IBANFORGE_API_KEY (free key: 200 requests/month). ",
+                summary,
+            ]),
+            Mode::Offline => concat(&["OFFLINE RESULT — ", covers, " ", summary]),
             Mode::Full => summary.to_string(),
         };
         single_line(line)
     }
 }
 
+/// `parts` joined, in one allocation of the right size.
+fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
+}
+
+/// Whether `s` is already what [`single_line`] would make of it: words separated by one
+/// plain space, none before or after, and no other whitespace (a line break, a tab, a
+/// Unicode space). One pass over the bytes; only a non-ASCII character is decoded (labels
+/// are mostly ASCII, and decoding every character was most of the cost of checking them).
+fn is_single_line(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if matches!(b, b'\t'..=b'\r') || (b == b' ' && bytes.get(i + 1) == Some(&b' ')) {
+                return false;
+            }
+            i += 1;
+        } else {
+            // `i` is where a character starts: ASCII bytes and lead bytes are never inside one.
+            let Some(c) = s[i..].chars().next() else {
+                return false;
+            };
+            if c.is_whitespace() {
+                return false;
+            }
+            i += c.len_utf8();
+        }
+    }
+    true
+}
+
 /// The label must be one line: upstream text may carry newlines, which would let a
 /// detail push the real first line out of view.
 pub fn single_line(s: String) -> String {
     // Nearly always already one line: then it is kept as it is, not rebuilt.
-    let already = !s.starts_with(' ')
-        && !s.ends_with(' ')
-        && !s.contains("  ")
-        && !s.chars().any(|c| c.is_whitespace() && c != ' ');
-    if already {
+    if is_single_line(&s) {
         return s;
     }
     let mut out = String::with_capacity(s.len());
@@ -541,6 +592,17 @@ mod mutation_tests {
         fn a_kept_line_is_what_rebuilding_it_gives(s in "[ a\\n\t\u{a0}\u{2028}é—]{0,12}") {
             let rebuilt = s.split_whitespace().collect::<Vec<_>>().join(" ");
             proptest::prop_assert_eq!(single_line(s), rebuilt);
+        }
+
+        #[test]
+        fn a_single_line_is_found_as_reading_every_character_finds_it(
+            s in "\\PC{0,16}|[ a—é\t\n\u{b}\u{c}\r\u{85}\u{a0}\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}]{0,12}"
+        ) {
+            let by_character = !s.starts_with(' ')
+                && !s.ends_with(' ')
+                && !s.contains("  ")
+                && !s.chars().any(|c| c.is_whitespace() && c != ' ');
+            proptest::prop_assert_eq!(is_single_line(&s), by_character);
         }
     }
 }

@@ -259,31 +259,38 @@ impl Tool for LookupChClearing {
     }
 
     fn summary(c: &ClearingLookup) -> String {
+        // Joined piece by piece rather than with nested `format!`s: every call writes one.
+        let mut s = String::with_capacity(96);
+        s.push_str("IID ");
+        s.push_str(&c.iid);
         match (&c.institution, c.found) {
-            (Some(inst), Some(true) | None) => format!(
-                "IID {}{} is {}{}",
-                c.iid,
-                c.redirected_from
-                    .as_deref()
-                    .map(|q| format!(" (owner of QR-IID {q})"))
-                    .unwrap_or_default(),
-                inst.name
-                    .as_deref()
-                    .unwrap_or("an institution of unknown name"),
-                c.bic
-                    .as_deref()
-                    .map(|b| format!(" ({b})"))
-                    .unwrap_or_default()
-            ),
-            _ => format!(
-                "IID {} was not found{}",
-                c.iid,
-                c.note
-                    .as_deref()
-                    .map(|n| format!(": {n}"))
-                    .unwrap_or_default()
-            ),
+            (Some(inst), Some(true) | None) => {
+                if let Some(q) = &c.redirected_from {
+                    s.push_str(" (owner of QR-IID ");
+                    s.push_str(q);
+                    s.push(')');
+                }
+                s.push_str(" is ");
+                s.push_str(
+                    inst.name
+                        .as_deref()
+                        .unwrap_or("an institution of unknown name"),
+                );
+                if let Some(b) = &c.bic {
+                    s.push_str(" (");
+                    s.push_str(b);
+                    s.push(')');
+                }
+            }
+            _ => {
+                s.push_str(" was not found");
+                if let Some(n) = &c.note {
+                    s.push_str(": ");
+                    s.push_str(n);
+                }
+            }
         }
+        s
     }
 
     fn render(c: &ClearingLookup, text: &mut Text) {

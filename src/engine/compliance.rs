@@ -191,6 +191,8 @@ pub struct ListAge {
     pub as_of: String,
     /// The list with its date, in words ("FATF list of June 2026").
     pub name: String,
+    /// The title and the date, in words ("FATF June 2026"), as a label names a stale list.
+    pub dated_title: String,
     /// From this day on the list may have been superseded (`None`: its date is unreadable).
     pub due: Option<CivilDate>,
     /// Whether the list may be out of date on the day judged.
@@ -251,8 +253,10 @@ impl ComplianceLists {
     /// Every part of [`Self::ages`] but `out_of_date` (left `false`).
     fn work_out_ages(&self) -> Vec<ListAge> {
         let age = |list, title, as_of: &str, due: Option<CivilDate>, because: String| {
-            let name = format!("{title} list of {}", as_of_in_words(as_of));
+            let in_words = as_of_in_words(as_of);
+            let name = format!("{title} list of {in_words}");
             ListAge {
+                dated_title: format!("{title} {in_words}"),
                 list,
                 title,
                 as_of: as_of.to_string(),
@@ -468,6 +472,7 @@ mod tests {
             fatf.sentence,
             "The FATF list of June 2026 may be out of date: the October 2026 plenary is due or past."
         );
+        assert_eq!(fatf.dated_title, "FATF June 2026");
         let sepa = &l.out_of_date(day("2026-11-30"))[1];
         assert!(
             sepa.sentence.eq(

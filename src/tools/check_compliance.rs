@@ -253,10 +253,10 @@ impl ComplianceCheck {
         let mut covers = String::from(
             "Country-level facts only (FATF, EU high-risk and EPC SEPA scope lists); the bank was not screened.",
         );
-        let out_of_date: Vec<String> = ages
+        let out_of_date: Vec<&str> = ages
             .iter()
             .filter(|a| a.out_of_date)
-            .map(|a| format!("{} {}", a.title, as_of_in_words(&a.as_of)))
+            .map(|a| a.dated_title.as_str())
             .collect();
         if !out_of_date.is_empty() {
             let _ = write!(

@@ -101,7 +101,8 @@ mod tests {
 
     /// Day by day from the epoch, the slow way.
     fn civil_by_counting(mut days: u64) -> (u32, u32, u32) {
-        let leap = |y: u32| (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
+        let leap =
+            |y: u32| (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
         let mut year = 1970;
         loop {
             let len = if leap(year) { 366 } else { 365 };

@@ -74,4 +74,12 @@ impl Country {
             extra: Extra::new(),
         }
     }
+
+    /// `Switzerland (CH)`, or the code alone when the name is unknown.
+    pub fn in_words(&self) -> String {
+        match &self.name {
+            Some(name) => [name, " (", &self.code, ")"].concat(),
+            None => self.code.clone(),
+        }
+    }
 }

@@ -212,31 +212,35 @@ impl IbanValidation {
     /// One line about the result (local or full).
     pub fn summary(&self) -> String {
         let shown = self.formatted.as_deref().unwrap_or(&self.iban);
+        // Joined with `concat` rather than `format!`: every answer writes these lines, and
+        // the formatting machinery cost several times the copying.
         if !self.valid {
-            return format!(
-                "{shown} is NOT valid: {} — {}",
+            return [
+                shown,
+                " is NOT valid: ",
                 self.error.as_deref().unwrap_or("invalid"),
-                self.error_detail.as_deref().unwrap_or("")
-            );
+                " — ",
+                self.error_detail.as_deref().unwrap_or(""),
+            ]
+            .concat();
         }
-        let bank = match (&self.bic, &self.bank_code_check) {
-            (Some(b), _) => format!(
-                " — {}{}",
-                b.bank_name.as_deref().unwrap_or("bank"),
-                b.code
-                    .as_deref()
-                    .map(|c| format!(" ({c})"))
-                    .unwrap_or_default()
-            ),
-            (None, Some(c)) if c.status == "not_in_register" => {
-                format!(
-                    " — bank code {} is not in the register",
-                    c.value.as_deref().unwrap_or("?")
-                )
+        match (&self.bic, &self.bank_code_check) {
+            (Some(b), _) => {
+                let name = b.bank_name.as_deref().unwrap_or("bank");
+                match b.code.as_deref() {
+                    Some(code) => [shown, " is valid — ", name, " (", code, ")"].concat(),
+                    None => [shown, " is valid — ", name].concat(),
+                }
             }
-            _ => String::new(),
-        };
-        format!("{shown} is valid{bank}")
+            (None, Some(c)) if c.status == "not_in_register" => [
+                shown,
+                " is valid — bank code ",
+                c.value.as_deref().unwrap_or("?"),
+                " is not in the register",
+            ]
+            .concat(),
+            _ => [shown, " is valid"].concat(),
+        }
     }
 
     /// The IBAN as shown: grouped when known.
@@ -248,7 +252,7 @@ impl IbanValidation {
     fn bank(&self) -> Option<String> {
         let b = self.bic.as_ref()?;
         match (b.bank_name.as_deref(), b.code.as_deref()) {
-            (Some(name), Some(code)) => Some(format!("{name} ({code})")),
+            (Some(name), Some(code)) => Some([name, " (", code, ")"].concat()),
             (Some(name), None) => Some(name.to_string()),
             (None, Some(code)) => Some(code.to_string()),
             (None, None) => None,
@@ -262,13 +266,7 @@ impl IbanValidation {
         if !self.valid {
             t.field("Error", self.error.as_deref());
         }
-        t.field(
-            "Country",
-            self.country.as_ref().map(|c| match &c.name {
-                Some(name) => format!("{name} ({})", c.code),
-                None => c.code.clone(),
-            }),
-        );
+        t.field("Country", self.country.as_ref().map(Country::in_words));
         if let Some(b) = &self.bic {
             let more: Vec<String> = [
                 b.city.clone(),
@@ -291,7 +289,7 @@ impl IbanValidation {
                 line.push_str(" (official register)");
             }
             let name = match &c.value {
-                Some(v) => format!("Bank code {v}"),
+                Some(v) => ["Bank code ", v].concat(),
                 None => "Bank code".into(),
             };
             t.field(&name, Some(line));
@@ -302,11 +300,9 @@ impl IbanValidation {
         }
         if let Some(n) = &self.national_check {
             let mut line = n.status.replace('_', " ");
-            if let Some(rule) = &n.rule {
-                let _ = write!(line, " — {rule}");
-            }
-            if let Some(detail) = &n.detail {
-                let _ = write!(line, " — {detail}");
+            for part in [&n.rule, &n.detail].into_iter().flatten() {
+                line.push_str(" — ");
+                line.push_str(part);
             }
             t.field("National check digits", Some(line));
         }
@@ -317,13 +313,15 @@ impl IbanValidation {
                 None => "scope unknown".to_string(),
             };
             if let Some(schemes) = s.schemes.as_ref().filter(|s| !s.is_empty()) {
-                let _ = write!(line, "; schemes {}", schemes.join(", "));
+                line.push_str("; schemes ");
+                line.push_str(&schemes.join(", "));
             }
             if s.vop_required == Some(true) {
                 line.push_str("; Verification of Payee required");
             }
             if let Some(p) = yes_no(s.vop_participant) {
-                let _ = write!(line, "; VoP participant {p}");
+                line.push_str("; VoP participant ");
+                line.push_str(p);
             }
             if s.extra.get("scope").map(plain).as_deref() == Some("country") {
                 line.push_str(" (by country)");
@@ -372,24 +370,19 @@ impl IbanValidation {
     /// The IBAN, its verdict, country and bank in three lines (for answers about more
     /// than the IBAN).
     pub fn render_brief(&self, t: &mut Text) {
-        let mut head = format!("IBAN: {}", self.shown());
-        if self.valid {
-            head.push_str(" — valid");
+        let head = if self.valid {
+            ["IBAN: ", self.shown(), " — valid"].concat()
         } else {
-            let _ = write!(
-                head,
-                " — NOT valid: {}",
-                self.error.as_deref().unwrap_or("invalid")
-            );
-        }
+            [
+                "IBAN: ",
+                self.shown(),
+                " — NOT valid: ",
+                self.error.as_deref().unwrap_or("invalid"),
+            ]
+            .concat()
+        };
         t.line(head);
-        t.field(
-            "Country",
-            self.country.as_ref().map(|c| match &c.name {
-                Some(name) => format!("{name} ({})", c.code),
-                None => c.code.clone(),
-            }),
-        );
+        t.field("Country", self.country.as_ref().map(Country::in_words));
         t.field("Bank", self.bank());
     }
 
@@ -406,10 +399,12 @@ impl IbanValidation {
             );
         }
         if let Some(bank) = self.bank() {
-            let _ = write!(line, " — {bank}");
+            line.push_str(" — ");
+            line.push_str(&bank);
         }
         if let Some(n) = &self.national_check {
-            let _ = write!(line, " — national {}", n.status.replace('_', " "));
+            line.push_str(" — national ");
+            line.push_str(&n.status.replace('_', " "));
         }
         line
     }

@@ -5,8 +5,6 @@
 //! sources and dates once. It is rendered from the typed answer, never assembled separately,
 //! so it cannot say something the structured answer does not.
 
-use std::fmt::Write;
-
 use serde_json::Value;
 
 use super::answer::Extra;
@@ -23,7 +21,9 @@ pub struct Text {
 impl Text {
     /// Start with the label line.
     pub fn new(label: &str) -> Self {
-        let mut out = String::with_capacity(label.len() + 512);
+        // Room for a whole answer's lines (they run to about a kilobyte), so the text is
+        // not copied as it grows.
+        let mut out = String::with_capacity(label.len() + 1024);
         out.push_str(label);
         Self {
             out,
@@ -34,7 +34,7 @@ impl Text {
     /// A source (with its date) to name once at the end, however many facts came from it.
     pub fn source(&mut self, source: &str, as_of: Option<&str>) {
         let s = match as_of {
-            Some(d) if !source.contains(d) => format!("{source} (as of {d})"),
+            Some(d) if !source.contains(d) => [source, " (as of ", d, ")"].concat(),
             _ => source.to_string(),
         };
         if !self.sources.contains(&s) {
@@ -53,7 +53,11 @@ impl Text {
         if let Some(v) = value {
             let v = v.as_ref();
             if !v.is_empty() {
-                let _ = write!(self.out, "\n{name}: {v}");
+                // Pushed piece by piece: every line of every answer comes through here.
+                self.out.push('\n');
+                self.out.push_str(name);
+                self.out.push_str(": ");
+                self.out.push_str(v);
             }
         }
     }

@@ -300,6 +300,43 @@ mod tests {
         assert_eq!(german_check_method("99999999"), None);
     }
 
+    /// For every BIC of the committed table, [`by_bic`] gives exactly the rows a reading of the
+    /// table gives, every column, primary rows first and otherwise in the table's order.
+    #[test]
+    fn by_bic_gives_each_bic_s_rows_as_the_table_has_them() {
+        let text = include_str!("../../data/bank_directory.tsv");
+        let mut table: std::collections::BTreeMap<&str, Vec<Vec<&str>>> = Default::default();
+        for line in text
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            let c: Vec<&str> = line.split('\t').collect();
+            assert_eq!(c.len(), 6, "{line}");
+            if !c[2].is_empty() {
+                table.entry(c[2]).or_default().push(c);
+            }
+        }
+        assert!(table.len() > 10_000, "{}", table.len());
+        for (bic, mut expected) in table {
+            // A stable sort: rows of equal rank keep the table's order.
+            expected.sort_by_key(|c| c[3] != "1");
+            let found: Vec<Vec<&str>> = by_bic(bic)
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.country,
+                        e.bank_code,
+                        e.bic.unwrap_or(""),
+                        if e.primary { "1" } else { "0" },
+                        e.check_method.unwrap_or(""),
+                        e.name,
+                    ]
+                })
+                .collect();
+            assert_eq!(found, expected, "{bic}");
+        }
+    }
+
     /// Every row of the committed table is found again through the views it belongs to.
     #[test]
     fn every_row_is_found_by_code_and_by_bic() {

@@ -52,7 +52,8 @@ fn main() {
     // country, bank_code, bic, primary, check_method, name
     let rows: Vec<Vec<&str>> = data_rows(&directory, 6, "bank_directory.tsv");
 
-    let dictionary = bank_dictionary(&rows);
+    let (by_code, by_bic) = bank_orders(&rows);
+    let dictionary = bank_dictionary(&rows, &by_code, &by_bic);
     std::fs::write(out.join("bank_dictionary.bin"), &dictionary).expect("write to OUT_DIR");
     writeln!(
         rust,
@@ -60,16 +61,6 @@ fn main() {
     )
     .unwrap();
 
-    let mut by_code: Vec<usize> = (0..rows.len())
-        .filter(|&i| !rows[i][1].is_empty())
-        .collect();
-    by_code.sort_by_key(|&i| (rows[i][0], rows[i][1], rows[i][3] != "1", i));
-    for &i in &by_code {
-        assert!(
-            rows[i][0].len() == 2 && rows[i][1].len() <= 8,
-            "bank_directory.tsv row {i}: country must be 2 and bank code at most 8 characters"
-        );
-    }
     write_view(
         out,
         &mut rust,
@@ -79,18 +70,15 @@ fn main() {
             key_width: 10,
             dictionary: &dictionary,
         },
-        &by_code,
-        &rows,
-        |r| padded(&format!("{}{}", r[0], r[1]), 10),
+        &by_code
+            .iter()
+            .map(|&i| rows[i].join("\t"))
+            .collect::<Vec<_>>(),
+        |line| {
+            let mut c = line.split('\t');
+            padded(&format!("{}{}", c.next().unwrap(), c.next().unwrap()), 10)
+        },
     );
-
-    let mut by_bic: Vec<usize> = (0..rows.len())
-        .filter(|&i| !rows[i][2].is_empty())
-        .collect();
-    by_bic.sort_by_key(|&i| (rows[i][2], rows[i][3] != "1", i));
-    for &i in &by_bic {
-        assert_eq!(rows[i][2].len(), 11, "bank_directory.tsv row {i}: BIC11");
-    }
     write_view(
         out,
         &mut rust,
@@ -100,9 +88,11 @@ fn main() {
             key_width: 11,
             dictionary: &dictionary,
         },
-        &by_bic,
-        &rows,
-        |r| padded(r[2], 11),
+        &by_bic
+            .iter()
+            .map(|&i| rows[i].join("\t"))
+            .collect::<Vec<_>>(),
+        |line| padded(line.split('\t').nth(2).unwrap(), 11),
     );
     write_big_bics(&mut rust, &by_bic, &rows);
 
@@ -156,9 +146,11 @@ fn main() {
             key_width: 5,
             dictionary: &[],
         },
-        &order,
-        &iids,
-        |r| padded(r[0], 5),
+        &order
+            .iter()
+            .map(|&i| iids[i].join("\t"))
+            .collect::<Vec<_>>(),
+        |line| padded(line.split('\t').next().unwrap(), 5),
     );
     writeln!(
         rust,
@@ -270,10 +262,10 @@ struct View<'a> {
 /// Deflate's window: a block can refer back this far, so no dictionary is longer.
 const WINDOW: usize = 32 * 1024;
 
-/// The bank views' preset dictionary: the names found in the most 64-row blocks of the two
-/// views (ties by name, so the build is reproducible), one per line, as many as fit in the
-/// window, the most frequent last (nearest the block, so cheapest to refer to).
-fn bank_dictionary(rows: &[Vec<&str>]) -> Vec<u8> {
+/// The two orders of the bank directory's rows (indexes into `rows`): rows with a bank code by
+/// (country, code), primary rows first; rows with a BIC by (BIC, primary first). Ties keep
+/// the TSV's order.
+fn bank_orders(rows: &[Vec<&str>]) -> (Vec<usize>, Vec<usize>) {
     let mut by_code: Vec<usize> = (0..rows.len())
         .filter(|&i| !rows[i][1].is_empty())
         .collect();
@@ -282,6 +274,27 @@ fn bank_dictionary(rows: &[Vec<&str>]) -> Vec<u8> {
         .filter(|&i| !rows[i][2].is_empty())
         .collect();
     by_bic.sort_by_key(|&i| (rows[i][2], rows[i][3] != "1", i));
+    for (i, r) in rows.iter().enumerate() {
+        assert!(
+            r[0].len() == 2 && r[0].bytes().all(|b| b.is_ascii_uppercase()),
+            "bank_directory.tsv row {i}: country must be two capital letters"
+        );
+        assert!(
+            r[1].len() <= 8,
+            "bank_directory.tsv row {i}: bank code at most 8 characters"
+        );
+        assert!(
+            r[2].is_empty() || r[2].len() == 11,
+            "bank_directory.tsv row {i}: BIC11"
+        );
+    }
+    (by_code, by_bic)
+}
+
+/// The bank views' preset dictionary: the names found in the most 64-row blocks of the two
+/// views (ties by name, so the build is reproducible), one per line, as many as fit in the
+/// window, the most frequent last (nearest the block, so cheapest to refer to).
+fn bank_dictionary(rows: &[Vec<&str>], by_code: &[usize], by_bic: &[usize]) -> Vec<u8> {
     let mut blocks_with: std::collections::HashMap<&str, usize> = Default::default();
     for chunk in by_code.chunks(BLOCK_ROWS).chain(by_bic.chunks(BLOCK_ROWS)) {
         let mut names: Vec<&str> = chunk.iter().map(|&i| rows[i][5]).collect();
@@ -357,8 +370,9 @@ fn deflate_after(dictionary: &[u8], text: &[u8]) -> Vec<u8> {
     packed
 }
 
-/// One view: `order` rows, cut into deflated blocks of `BLOCK_ROWS` lines, written to its
-/// file; the block table (first key, byte range) as `{name}_BLOCKS` in `rust`.
+/// One view: `lines` (sorted by `key`, without their line ends), cut into deflated blocks of
+/// `BLOCK_ROWS` lines, written to its file; the block table (first key, byte range) as
+/// `{name}_BLOCKS` in `rust`.
 fn write_view(
     out: &Path,
     rust: &mut String,
@@ -368,23 +382,22 @@ fn write_view(
         key_width,
         dictionary,
     }: View,
-    order: &[usize],
-    rows: &[Vec<&str>],
-    key: impl Fn(&[&str]) -> Vec<u8>,
+    lines: &[String],
+    key: impl Fn(&str) -> Vec<u8>,
 ) {
     let mut blob = Vec::new();
     let mut table = String::new();
     let mut count = 0;
-    for chunk in order.chunks(BLOCK_ROWS) {
+    for chunk in lines.chunks(BLOCK_ROWS) {
         let mut text = String::new();
-        for &i in chunk {
-            text.push_str(&rows[i].join("\t"));
+        for line in chunk {
+            text.push_str(line);
             text.push('\n');
         }
         let packed = deflate_after(dictionary, text.as_bytes());
         let start = blob.len();
         blob.extend_from_slice(&packed);
-        let first = key(&rows[chunk[0]]);
+        let first = key(&chunk[0]);
         write!(
             table,
             "Block {{ key: *b\"{}\", start: {start}, end: {}, len: {} }}, ",

@@ -76,7 +76,8 @@ pub fn blocks_inflated() -> u64 {
 }
 
 impl<const K: usize> View<K> {
-    fn lines(&self, block: usize) -> &'static [&'static str] {
+    /// The lines of block `block`, inflated on first use.
+    pub fn lines(&self, block: usize) -> &'static [&'static str] {
         self.cache[block].get_or_init(|| {
             INFLATED.fetch_add(1, Ordering::Relaxed);
             let b = &self.blocks[block];
@@ -100,6 +101,14 @@ impl<const K: usize> View<K> {
 
     /// The lines whose key equals `key`, in view order (they may run across blocks).
     pub fn matching(&self, key: [u8; K]) -> impl Iterator<Item = &'static str> + '_ {
+        self.matching_at(key).map(|(_, _, line)| line)
+    }
+
+    /// [`Self::matching`], each line with its block and its line number in that block.
+    pub fn matching_at(
+        &self,
+        key: [u8; K],
+    ) -> impl Iterator<Item = (usize, usize, &'static str)> + '_ {
         // Blocks before `p` start below the key; only the last of them can hold it, and
         // blocks from `p` on only if they start with it.
         let p = self.blocks.partition_point(|b| b.key < key);
@@ -115,9 +124,9 @@ impl<const K: usize> View<K> {
                 } else {
                     0
                 };
-                lines[from..].iter().copied()
+                (from..lines.len()).map(move |n| (i, n, lines[n]))
             })
-            .take_while(move |l| (self.key_of)(l) == key)
+            .take_while(move |&(_, _, l)| (self.key_of)(l) == key)
     }
 }
 

@@ -11,19 +11,30 @@
 //!
 //! Views written to `OUT_DIR`:
 //! - `bank_by_code.bin`: rows with a bank code, sorted by (country, code), primary rows first;
-//! - `bank_by_bic.bin`: rows with a BIC, sorted by (BIC, primary first);
+//! - `bank_by_bic.bin`: rows with a BIC, sorted by (BIC, primary first), most of them as a
+//!   reference into `bank_by_code.bin` (below);
 //! - `ch_iids.bin`: Swiss and Liechtenstein IIDs, sorted by IID;
 //! - `bank_tables.rs`, `iid_tables.rs`: block keys and byte ranges of the views; directory
 //!   countries and registers; QR-IIDs by owner; for each BIC listed under more rows than one
 //!   block holds, its count of bank codes and where its institution's row is (so a lookup of
-//!   Danske Bank's 3,000-row BIC reads two blocks, not fifty).
+//!   Danske Bank's 3,000-row BIC reads a few blocks, not fifty).
 //!
-//! Every line of every view has the same columns as its TSV source.
+//! A line of `bank_by_code.bin` and of `ch_iids.bin` has the columns of its TSV source.
+//!
+//! Nearly every row with a BIC also has a bank code (all but 172 of 26,236), so writing each
+//! such row out in both bank views stored its text, name and all, twice: the BIC view was 230
+//! KB of the binary. A line of `bank_by_bic.bin` is instead the BIC (its key), a tab and where
+//! the code view has the row, written as the difference of its row number there from the
+//! previous such line's in the block: the TSV is in code order, so a BIC's rows mostly sit in
+//! code order too and a big bank's lines read `1`, `1`, `1`. A lookup by BIC sums these from
+//! the block's first line and reads each row it needs from its code-view block. A row the code
+//! view lacks (BIC-only) is written in full after the BIC. Each line is read back here the
+//! way `src/engine/banks.rs` reads it and must name the very row it was written for.
 //!
 //! The bank views share a preset dictionary (`bank_dictionary.bin`): the institution names
 //! that recur in the most blocks, up to deflate's 32 KB window. Each block is deflated as if
 //! that text had come just before it, so a name the block shares with the dictionary costs a
-//! back-reference instead of its letters (about 50 KB less binary than blocks deflated alone,
+//! back-reference instead of its letters (about 17 KB less binary than blocks deflated alone,
 //! the dictionary included). It is embedded as plain text, not deflated: inflating it on the
 //! first lookup cost more than the 0.5 ms a first call may spend over a second. Inflating a
 //! block starts from the dictionary already in its output buffer; every block is inflated
@@ -53,11 +64,27 @@ fn main() {
     let rows: Vec<Vec<&str>> = data_rows(&directory, 6, "bank_directory.tsv");
 
     let (by_code, by_bic) = bank_orders(&rows);
-    let dictionary = bank_dictionary(&rows, &by_code, &by_bic);
+    let code_lines: Vec<String> = by_code.iter().map(|&i| rows[i].join("\t")).collect();
+    // Each row's row number in BY_CODE (none for a BIC-only row).
+    let mut place = vec![usize::MAX; rows.len()];
+    for (n, &i) in by_code.iter().enumerate() {
+        place[i] = n;
+    }
+    // BIC-only rows, which BY_CODE does not hold: BY_BIC has them in full.
+    let in_full: Vec<bool> = rows.iter().map(|r| r[1].is_empty()).collect();
+    let bic_lines = bic_lines(&by_bic, &place, &in_full, &rows);
+    check_bic_lines(&bic_lines, &by_code, &by_bic, &rows);
+
+    let dictionary = bank_dictionary(&rows, &by_code, &by_bic, &in_full);
     std::fs::write(out.join("bank_dictionary.bin"), &dictionary).expect("write to OUT_DIR");
     writeln!(
         rust,
         "/// The preset dictionary the bank views' blocks were deflated against (see `blocks`).\nstatic BANK_DICTIONARY: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/bank_dictionary.bin\"));\n"
+    )
+    .unwrap();
+    writeln!(
+        rust,
+        "/// Lines per block of the bank views: row `n` of BY_CODE is line `n % BLOCK_ROWS` of block\n/// `n / BLOCK_ROWS`.\nconst BLOCK_ROWS: usize = {BLOCK_ROWS};\n"
     )
     .unwrap();
 
@@ -70,10 +97,7 @@ fn main() {
             key_width: 10,
             dictionary: &dictionary,
         },
-        &by_code
-            .iter()
-            .map(|&i| rows[i].join("\t"))
-            .collect::<Vec<_>>(),
+        &code_lines,
         |line| {
             let mut c = line.split('\t');
             padded(&format!("{}{}", c.next().unwrap(), c.next().unwrap()), 10)
@@ -88,11 +112,8 @@ fn main() {
             key_width: 11,
             dictionary: &dictionary,
         },
-        &by_bic
-            .iter()
-            .map(|&i| rows[i].join("\t"))
-            .collect::<Vec<_>>(),
-        |line| padded(line.split('\t').nth(2).unwrap(), 11),
+        &bic_lines,
+        |line| padded(line.split('\t').next().unwrap(), 11),
     );
     write_big_bics(&mut rust, &by_bic, &rows);
 
@@ -291,13 +312,83 @@ fn bank_orders(rows: &[Vec<&str>]) -> (Vec<usize>, Vec<usize>) {
     (by_code, by_bic)
 }
 
-/// The bank views' preset dictionary: the names found in the most 64-row blocks of the two
-/// views (ties by name, so the build is reproducible), one per line, as many as fit in the
-/// window, the most frequent last (nearest the block, so cheapest to refer to).
-fn bank_dictionary(rows: &[Vec<&str>], by_code: &[usize], by_bic: &[usize]) -> Vec<u8> {
+/// The BY_BIC view's lines, in `by_bic` order. Each is the BIC, a tab, then:
+/// - for a row BY_CODE holds, its place there: its row number in BY_CODE minus that of the
+///   previous such line of the same block (0 before a block's first), so a BIC listed under
+///   consecutive codes reads `1`, `1`, `1`, ...;
+/// - for a row `in_full` (BIC-only rows, which BY_CODE does not hold), the row itself.
+///
+/// A row starts with its country's letters; a place is a decimal integer.
+fn bic_lines(
+    by_bic: &[usize],
+    place: &[usize],
+    in_full: &[bool],
+    rows: &[Vec<&str>],
+) -> Vec<String> {
+    let mut lines = Vec::with_capacity(by_bic.len());
+    for chunk in by_bic.chunks(BLOCK_ROWS) {
+        let mut previous = 0i64;
+        for &i in chunk {
+            let r = &rows[i];
+            if in_full[i] {
+                lines.push(format!("{}\t{}", r[2], r.join("\t")));
+            } else {
+                let n = place[i] as i64;
+                lines.push(format!("{}\t{}", r[2], n - previous));
+                previous = n;
+            }
+        }
+    }
+    lines
+}
+
+/// Reads `lines` back the way `src/engine/banks.rs` does, block by block, and checks that
+/// each names the row it was written for (a place sums to the BY_CODE row of that very TSV
+/// row, so of that BIC; a row in full is that row).
+fn check_bic_lines(lines: &[String], by_code: &[usize], by_bic: &[usize], rows: &[Vec<&str>]) {
+    assert_eq!(lines.len(), by_bic.len());
+    for (chunk, order) in lines.chunks(BLOCK_ROWS).zip(by_bic.chunks(BLOCK_ROWS)) {
+        let mut place = 0i64;
+        for (line, &i) in chunk.iter().zip(order) {
+            let (bic, rest) = line.split_once('\t').expect("a BY_BIC line has a tab");
+            assert_eq!(bic, rows[i][2], "BY_BIC line {line:?}: its BIC");
+            if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                assert_eq!(rest, rows[i].join("\t"), "BY_BIC line {line:?}: the row");
+            } else {
+                place += rest.parse::<i64>().expect("a BY_BIC place is an integer");
+                let n = usize::try_from(place).expect("a BY_CODE row number");
+                assert_eq!(
+                    by_code.get(n),
+                    Some(&i),
+                    "BY_BIC line {line:?}: refers to its row"
+                );
+                assert_eq!(rows[by_code[n]][2], bic);
+            }
+        }
+    }
+}
+
+/// The bank views' preset dictionary: the names held in the most blocks of the two views (a
+/// BY_BIC block holds only the names of its rows `in_full`), ties by name so the build is
+/// reproducible, one per line, as many as fit in the window, the most frequent last (nearest
+/// the block, so cheapest to refer to). Names held by one block only are left out.
+fn bank_dictionary(
+    rows: &[Vec<&str>],
+    by_code: &[usize],
+    by_bic: &[usize],
+    in_full: &[bool],
+) -> Vec<u8> {
+    let code_blocks = by_code.chunks(BLOCK_ROWS).map(|chunk| chunk.to_vec());
+    let bic_blocks = by_bic.chunks(BLOCK_ROWS).map(|chunk| {
+        chunk
+            .iter()
+            .copied()
+            .filter(|&i| in_full[i])
+            .collect::<Vec<usize>>()
+    });
     let mut blocks_with: std::collections::HashMap<&str, usize> = Default::default();
-    for chunk in by_code.chunks(BLOCK_ROWS).chain(by_bic.chunks(BLOCK_ROWS)) {
-        let mut names: Vec<&str> = chunk.iter().map(|&i| rows[i][5]).collect();
+    for block in code_blocks.chain(bic_blocks) {
+        let mut names: Vec<&str> = block.iter().map(|&i| rows[i][5]).collect();
         names.sort_unstable();
         names.dedup();
         for name in names {

@@ -9,6 +9,12 @@
 //! A view's blocks may be deflated against a preset dictionary (text that recurs across
 //! blocks, such as bank names, embedded as plain text): a block then inflates into a buffer
 //! that already holds the dictionary, so its back-references can reach it.
+//!
+//! A line need not hold its row: the bank directory's BIC view holds most rows as a place in
+//! its code view, so that no row's text is stored twice (see `banks`). [`View::matching_at`]
+//! gives each matching line's block and line number, from which its reader works out the
+//! place, and [`View::line`] reads the line there; such a lookup inflates, besides the
+//! block(s) of its key, the blocks its rows are in.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};

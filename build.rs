@@ -28,13 +28,16 @@
 //! previous such line's in the block: the TSV is in code order, so a BIC's rows mostly sit in
 //! code order too and a big bank's lines read `1`, `1`, `1`. A lookup by BIC sums these from
 //! the block's first line and reads each row it needs from its code-view block. A row the code
-//! view lacks (BIC-only) is written in full after the BIC. Each line is read back here the
-//! way `src/engine/banks.rs` reads it and must name the very row it was written for.
+//! view lacks (BIC-only) is written in full after the BIC; so are the few rows that would
+//! make a BIC's first 64 rows come from more than two code-view blocks (UBS's 13 rows lie in
+//! seven), so that no first lookup of a BIC inflates more than two code blocks for them. Each
+//! line is read back here the way `src/engine/banks.rs` reads it and must name the very row
+//! it was written for.
 //!
 //! The bank views share a preset dictionary (`bank_dictionary.bin`): the institution names
 //! that recur in the most blocks, up to deflate's 32 KB window. Each block is deflated as if
 //! that text had come just before it, so a name the block shares with the dictionary costs a
-//! back-reference instead of its letters (about 17 KB less binary than blocks deflated alone,
+//! back-reference instead of its letters (about 18 KB less binary than blocks deflated alone,
 //! the dictionary included). It is embedded as plain text, not deflated: inflating it on the
 //! first lookup cost more than the 0.5 ms a first call may spend over a second. Inflating a
 //! block starts from the dictionary already in its output buffer; every block is inflated
@@ -70,8 +73,7 @@ fn main() {
     for (n, &i) in by_code.iter().enumerate() {
         place[i] = n;
     }
-    // BIC-only rows, which BY_CODE does not hold: BY_BIC has them in full.
-    let in_full: Vec<bool> = rows.iter().map(|r| r[1].is_empty()).collect();
+    let in_full = written_in_full(&by_bic, &place, &rows);
     let bic_lines = bic_lines(&by_bic, &place, &in_full, &rows);
     check_bic_lines(&bic_lines, &by_code, &by_bic, &rows);
 
@@ -312,11 +314,46 @@ fn bank_orders(rows: &[Vec<&str>]) -> (Vec<usize>, Vec<usize>) {
     (by_code, by_bic)
 }
 
+/// How many BY_CODE blocks the rows of one BIC may be read from, among its first
+/// `BLOCK_ROWS` rows (all that a listing of it reads but a big BIC's institution row):
+/// a BIC's rows are found by code in BY_CODE, and a few BICs' rows are spread over many
+/// blocks of it (UBS's 13 over 7, Postbank's 17 over 14), each of which a first lookup would
+/// inflate. Rows beyond the limit are written in full instead (about 500 rows, 5 KB).
+const CODE_BLOCKS_PER_BIC: usize = 2;
+
+/// Which rows (indexes into `rows`) BY_BIC holds in full rather than as a place in BY_CODE:
+/// BIC-only rows, and those of a BIC's first `BLOCK_ROWS` rows that are outside the
+/// `CODE_BLOCKS_PER_BIC` BY_CODE blocks holding the most of them (ties: the lower block).
+fn written_in_full(by_bic: &[usize], place: &[usize], rows: &[Vec<&str>]) -> Vec<bool> {
+    let mut in_full: Vec<bool> = rows.iter().map(|r| r[1].is_empty()).collect();
+    for group in by_bic.chunk_by(|&a, &b| rows[a][2] == rows[b][2]) {
+        let first = &group[..group.len().min(BLOCK_ROWS)];
+        let coded = || first.iter().filter(|&&i| !rows[i][1].is_empty());
+        let mut blocks: Vec<(usize, usize)> = Vec::new(); // (block, rows in it)
+        for &i in coded() {
+            let block = place[i] / BLOCK_ROWS;
+            match blocks.iter_mut().find(|(b, _)| *b == block) {
+                Some((_, n)) => *n += 1,
+                None => blocks.push((block, 1)),
+            }
+        }
+        blocks.sort_by_key(|&(block, n)| (std::cmp::Reverse(n), block));
+        blocks.truncate(CODE_BLOCKS_PER_BIC);
+        for &i in coded() {
+            if !blocks.iter().any(|&(b, _)| b == place[i] / BLOCK_ROWS) {
+                in_full[i] = true;
+            }
+        }
+    }
+    in_full
+}
+
 /// The BY_BIC view's lines, in `by_bic` order. Each is the BIC, a tab, then:
 /// - for a row BY_CODE holds, its place there: its row number in BY_CODE minus that of the
 ///   previous such line of the same block (0 before a block's first), so a BIC listed under
 ///   consecutive codes reads `1`, `1`, `1`, ...;
-/// - for a row `in_full` (BIC-only rows, which BY_CODE does not hold), the row itself.
+/// - for a row `in_full` (BIC-only rows, which BY_CODE does not hold, and the rows
+///   `written_in_full` chose), the row itself.
 ///
 /// A row starts with its country's letters; a place is a decimal integer.
 fn bic_lines(
@@ -344,14 +381,20 @@ fn bic_lines(
 
 /// Reads `lines` back the way `src/engine/banks.rs` does, block by block, and checks that
 /// each names the row it was written for (a place sums to the BY_CODE row of that very TSV
-/// row, so of that BIC; a row in full is that row).
+/// row, so of that BIC; a row in full is that row), and that no BIC's first `BLOCK_ROWS`
+/// lines refer to more than `CODE_BLOCKS_PER_BIC` blocks of BY_CODE.
 fn check_bic_lines(lines: &[String], by_code: &[usize], by_bic: &[usize], rows: &[Vec<&str>]) {
     assert_eq!(lines.len(), by_bic.len());
+    let mut bic_at = ("", 0, Vec::new()); // (BIC, its lines so far, BY_CODE blocks referred to)
     for (chunk, order) in lines.chunks(BLOCK_ROWS).zip(by_bic.chunks(BLOCK_ROWS)) {
         let mut place = 0i64;
         for (line, &i) in chunk.iter().zip(order) {
             let (bic, rest) = line.split_once('\t').expect("a BY_BIC line has a tab");
             assert_eq!(bic, rows[i][2], "BY_BIC line {line:?}: its BIC");
+            if bic_at.0 != bic {
+                bic_at = (bic, 0, Vec::new());
+            }
+            bic_at.1 += 1;
             if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
                 assert_eq!(rest, rows[i].join("\t"), "BY_BIC line {line:?}: the row");
             } else {
@@ -363,6 +406,14 @@ fn check_bic_lines(lines: &[String], by_code: &[usize], by_bic: &[usize], rows: 
                     "BY_BIC line {line:?}: refers to its row"
                 );
                 assert_eq!(rows[by_code[n]][2], bic);
+                if bic_at.1 <= BLOCK_ROWS && !bic_at.2.contains(&(n / BLOCK_ROWS)) {
+                    bic_at.2.push(n / BLOCK_ROWS);
+                    assert!(
+                        bic_at.2.len() <= CODE_BLOCKS_PER_BIC,
+                        "{bic}: its first rows refer to BY_CODE blocks {:?}",
+                        bic_at.2
+                    );
+                }
             }
         }
     }

@@ -11,7 +11,9 @@
 //! such a row is the BIC and where the code view has the row (`BicLine`), and the row is
 //! read from there (`BicReader`), only when it is needed: a listing of Danske Bank's
 //! 3,000-row BIC reads the 20 rows it shows and its institution's row. A lookup by BIC thus
-//! inflates one ~1 KB block of the BIC view and the code-view blocks its rows are in.
+//! inflates one ~1 KB block of the BIC view and the code-view blocks its rows are in, at most
+//! two for a BIC's first 64 rows (`build.rs` writes out in full the rows that would take
+//! more, as it does BIC-only rows, which the code view has not got).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -40,7 +42,7 @@ pub struct BankEntry {
 
 impl BankEntry {
     /// A row of `data/bank_directory.tsv` (a BY_CODE line, or what follows the BIC on a
-    /// BY_BIC line of a BIC-only row).
+    /// BY_BIC line that holds its row in full).
     fn from_line(line: &'static str) -> Self {
         let mut c = line.splitn(6, '\t');
         let mut next = || c.next().unwrap_or("");
@@ -73,7 +75,8 @@ static BY_CODE: View<10> = View {
 };
 
 /// Rows with a BIC, sorted by (BIC, primary first). A line is the BIC, a tab, and what
-/// [`BicLine`] reads: where BY_CODE has the row or, for a BIC-only row, the row itself.
+/// [`BicLine`] reads: where BY_CODE has the row or, for a BIC-only row (and a few others),
+/// the row itself.
 static BY_BIC: View<11> = View {
     blocks: &BY_BIC_BLOCKS,
     blob: BY_BIC_BLOB,
@@ -87,8 +90,8 @@ enum BicLine {
     /// A row with a bank code: its row number in BY_CODE minus that of the previous such
     /// line of the same block (0 before the block's first).
     Step(i64),
-    /// A BIC-only row, which BY_CODE does not hold, in full (it starts with its country's
-    /// letters).
+    /// A row in full (it starts with its country's letters): a BIC-only row, which BY_CODE
+    /// does not hold, or one that build.rs kept out of BY_CODE's blocks for this BIC.
     Row(&'static str),
 }
 

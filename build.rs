@@ -26,13 +26,13 @@
 //! KB of the binary. A line of `bank_by_bic.bin` is instead the BIC (its key), a tab and where
 //! the code view has the row, written as the difference of its row number there from the
 //! previous such line's in the block: the TSV is in code order, so a BIC's rows mostly sit in
-//! code order too and a big bank's lines read `1`, `1`, `1`. A lookup by BIC sums these from
-//! the block's first line and reads each row it needs from its code-view block. A row the code
-//! view lacks (BIC-only) is written in full after the BIC; so are the few rows that would
-//! make a BIC's first 64 rows come from more than two code-view blocks (UBS's 13 rows lie in
-//! seven), so that no first lookup of a BIC inflates more than two code blocks for them. Each
-//! line is read back here the way `src/engine/banks.rs` reads it and must name the very row
-//! it was written for.
+//! code order too and a big bank's lines read `1`, `1`, `1`. The steps of a block are summed
+//! once, when a lookup by BIC first needs the block, and each row a lookup returns is read
+//! from its code-view block. A row the code view lacks (BIC-only) is written in full after
+//! the BIC; so are the few rows that would make a BIC's first 64 rows come from more than two
+//! code-view blocks (UBS's 13 rows lie in seven), so that no first lookup of a BIC inflates
+//! more than two code blocks for them. Each line is read back here the way
+//! `src/engine/banks.rs` reads it and must name the very row it was written for.
 //!
 //! The bank views share a preset dictionary (`bank_dictionary.bin`): the institution names
 //! that recur in the most blocks (three at least), up to deflate's 32 KB window. Each block

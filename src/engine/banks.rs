@@ -9,12 +9,13 @@
 //! The BIC view does not repeat the rows the code view holds (all but a few hundred of its
 //! 26,000; the second copy was 40% of the directory's bytes in the binary). Its line for
 //! such a row is the BIC and where the code view has the row (`BicLine`), and the row is
-//! read from there (`BicReader`), only when it is needed: a listing of Danske Bank's
+//! read from there (`bic_row`), only when it is needed: a listing of Danske Bank's
 //! 3,000-row BIC reads the 20 rows it shows and its institution's row. A lookup by BIC thus
 //! inflates one ~1 KB block of the BIC view and the code-view blocks its rows are in, at most
 //! two for a BIC's first 64 rows (`build.rs` writes out in full the rows that would take
 //! more, as it does BIC-only rows, which the code view has not got).
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::blocks::{self, Block, Lines, View};
@@ -118,55 +119,49 @@ impl BicLine {
     }
 }
 
-/// Reads BY_BIC lines into rows. A row's place in BY_CODE is the sum of the steps from its
-/// block's first line to its own; reading forward through a block, as lookups do, adds each
-/// step once. Only the rows asked for are read from BY_CODE.
-#[derive(Default)]
-struct BicReader {
-    block: usize,
-    /// The first line of `block` not yet added in.
-    next: usize,
-    /// The sum of the steps of `block`'s lines before `next`: the BY_CODE row number of the
-    /// last of them that has one.
-    place: i64,
+/// Per BY_BIC block, each line's row number in BY_CODE (`u32::MAX` for a row in full): the
+/// sums of the block's steps, worked out once, the first time a lookup by BIC needs the
+/// block, so that no lookup adds up the steps before its own lines again.
+static BY_BIC_PLACES: [OnceLock<Box<[u32]>>; BY_BIC_BLOCKS.len()] =
+    [const { OnceLock::new() }; BY_BIC_BLOCKS.len()];
+
+fn places(block: usize) -> &'static [u32] {
+    BY_BIC_PLACES[block].get_or_init(|| {
+        let mut place = 0i64;
+        BY_BIC
+            .lines(block)
+            .iter()
+            .map(|&text| match BicLine::read(text) {
+                BicLine::Step(step) => {
+                    place += step;
+                    // build.rs checked that every step sums to a BY_CODE row number.
+                    u32::try_from(place).expect("embedded BY_BIC place (written by build.rs)")
+                }
+                BicLine::Row(_) => u32::MAX,
+            })
+            .collect()
+    })
 }
 
-impl BicReader {
-    /// The row of line `line` of BY_BIC block `block`.
-    fn row(&mut self, block: usize, line: usize) -> BankEntry {
-        if block != self.block || line < self.next {
-            *self = Self {
-                block,
-                ..Self::default()
-            };
-        }
-        let lines = BY_BIC.lines(block);
-        let mut row = None;
-        for &text in &lines[self.next..=line] {
-            row = match BicLine::read(text) {
-                BicLine::Step(step) => {
-                    self.place += step;
-                    None
-                }
-                BicLine::Row(row) => Some(row),
-            };
-        }
-        self.next = line + 1;
-        let line = row.or_else(|| {
-            let n = usize::try_from(self.place).ok()?;
+/// The row of line `line` of BY_BIC block `block`: on the line, or read from BY_CODE (only
+/// the rows asked for are).
+fn bic_row(block: usize, line: usize) -> BankEntry {
+    let text = match BicLine::read(BY_BIC.lines(block)[line]) {
+        BicLine::Row(row) => Some(row),
+        BicLine::Step(_) => {
+            let n = places(block)[line] as usize;
             BY_CODE.line(n / BLOCK_ROWS, n % BLOCK_ROWS)
-        });
-        // build.rs checked that every step sums to a BY_CODE row with this BIC.
-        BankEntry::from_line(line.expect("embedded BY_BIC place (written by build.rs)"))
-    }
+        }
+    };
+    // build.rs checked that every place is a BY_CODE row with this BIC.
+    BankEntry::from_line(text.expect("embedded BY_BIC place (written by build.rs)"))
 }
 
 /// The rows of a BIC, in BY_BIC order.
 fn bic_rows(key: [u8; 11]) -> impl Iterator<Item = BankEntry> {
-    let mut reader = BicReader::default();
     BY_BIC
         .matching_at(key)
-        .map(move |(block, line, _)| reader.row(block, line))
+        .map(|(block, line, _)| bic_row(block, line))
 }
 
 static READS: AtomicU64 = AtomicU64::new(0);
@@ -284,20 +279,19 @@ pub fn bic_listing(bic11: &str, shown: usize) -> BicListing {
         let big = &BIG_BICS[i];
         let (block, line) = big.institution;
         // Only the rows shown are read from BY_CODE: which lines have a bank code is in
-        // their text, and of the lines passed over only the steps are added.
-        let mut reader = BicReader::default();
+        // their text.
         let codes = BY_BIC
             .matching_at(key)
             .filter(|&(_, _, text)| BicLine::read(text).has_code())
             .take(shown)
-            .map(|(block, line, _)| reader.row(block, line))
+            .map(|(block, line, _)| bic_row(block, line))
             .map(|r| (r.country, r.bank_code))
             .collect();
         return BicListing {
             rows: big.rows,
             codes_total: big.codes,
             codes,
-            institution: Some(BicReader::default().row(block, line)),
+            institution: Some(bic_row(block, line)),
         };
     }
     listing_by_scan(key, &bic11[4..6], shown)

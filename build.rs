@@ -53,7 +53,11 @@ use std::path::Path;
 #[allow(dead_code)]
 mod institution;
 
-/// Rows per deflated block: ~5 KB of text, inflated in well under 0.1 ms.
+/// Rows per deflated block: ~5 KB of text in the code view (~1 KB in the BIC view), inflated
+/// in about 0.02 ms the first time (0.01 ms warm). 128 rows would make the bank views 43 KB
+/// smaller (blobs and block tables) but a code block's first inflation 0.012 ms slower on
+/// average (0.05 -> 0.09 ms at the 99th percentile), with up to four blocks in a first
+/// lookup_bic, and would leave 18 BICs with a precomputed listing instead of 34.
 const BLOCK_ROWS: usize = 64;
 
 fn main() {

@@ -11,23 +11,37 @@
 //!
 //! Views written to `OUT_DIR`:
 //! - `bank_by_code.bin`: rows with a bank code, sorted by (country, code), primary rows first;
-//! - `bank_by_bic.bin`: rows with a BIC, sorted by (BIC, primary first);
+//! - `bank_by_bic.bin`: rows with a BIC, sorted by (BIC, primary first), most of them as a
+//!   reference into `bank_by_code.bin` (below);
 //! - `ch_iids.bin`: Swiss and Liechtenstein IIDs, sorted by IID;
 //! - `bank_tables.rs`, `iid_tables.rs`: block keys and byte ranges of the views; directory
 //!   countries and registers; QR-IIDs by owner; for each BIC listed under more rows than one
 //!   block holds, its count of bank codes and where its institution's row is (so a lookup of
-//!   Danske Bank's 3,000-row BIC reads two blocks, not fifty).
+//!   Danske Bank's 3,000-row BIC reads a few blocks, not fifty).
 //!
-//! Every line of every view has the same columns as its TSV source.
+//! A line of `bank_by_code.bin` and of `ch_iids.bin` has the columns of its TSV source.
+//!
+//! Nearly every row with a BIC also has a bank code (all but 172 of 26,236), so writing each
+//! such row out in both bank views stored its text, name and all, twice: the BIC view was 230
+//! KB of the binary. A line of `bank_by_bic.bin` is instead the BIC (its key), a tab and where
+//! the code view has the row, written as the difference of its row number there from the
+//! previous such line's in the block: the TSV is in code order, so a BIC's rows mostly sit in
+//! code order too and a big bank's lines read `1`, `1`, `1`. The steps of a block are summed
+//! once, when a lookup by BIC first needs the block, and each row a lookup returns is read
+//! from its code-view block. A row the code view lacks (BIC-only) is written in full after
+//! the BIC; so are the few rows that would make a BIC's first 64 rows come from more than two
+//! code-view blocks (UBS's 13 rows lie in seven), so that no first lookup of a BIC inflates
+//! more than two code blocks for them. Each line is read back here the way
+//! `src/engine/banks.rs` reads it and must name the very row it was written for.
 //!
 //! The bank views share a preset dictionary (`bank_dictionary.bin`): the institution names
-//! that recur in the most blocks, up to deflate's 32 KB window. Each block is deflated as if
-//! that text had come just before it, so a name the block shares with the dictionary costs a
-//! back-reference instead of its letters (about 50 KB less binary than blocks deflated alone,
-//! the dictionary included). It is embedded as plain text, not deflated: inflating it on the
-//! first lookup cost more than the 0.5 ms a first call may spend over a second. Inflating a
-//! block starts from the dictionary already in its output buffer; every block is inflated
-//! again here, that way, and compared with its text.
+//! that recur in the most blocks (three at least), up to deflate's 32 KB window. Each block
+//! is deflated as if that text had come just before it, so a name the block shares with the
+//! dictionary costs a back-reference instead of its letters (about 23 KB less binary than
+//! blocks deflated alone, the dictionary included). It is embedded as plain text, not
+//! deflated: inflating it on the first lookup cost more than the 0.5 ms a first call may
+//! spend over a second. Inflating a block starts from the dictionary already in its output
+//! buffer; every block is inflated again here, that way, and compared with its text.
 //!
 //! Also written: `tools_list.json`, the committed tool definitions minified, which
 //! `tools/list` sends without building or serialising them (src/server/tools_list.rs).
@@ -39,7 +53,11 @@ use std::path::Path;
 #[allow(dead_code)]
 mod institution;
 
-/// Rows per deflated block: ~5 KB of text, inflated in well under 0.1 ms.
+/// Rows per deflated block: ~5 KB of text in the code view (~1 KB in the BIC view), inflated
+/// in about 0.02 ms the first time (0.01 ms warm). 128 rows would make the bank views 43 KB
+/// smaller (blobs and block tables) but a code block's first inflation 0.012 ms slower on
+/// average (0.05 -> 0.09 ms at the 99th percentile), with up to four blocks in a first
+/// lookup_bic, and would leave 18 BICs with a precomputed listing instead of 34.
 const BLOCK_ROWS: usize = 64;
 
 fn main() {
@@ -52,24 +70,30 @@ fn main() {
     // country, bank_code, bic, primary, check_method, name
     let rows: Vec<Vec<&str>> = data_rows(&directory, 6, "bank_directory.tsv");
 
-    let dictionary = bank_dictionary(&rows);
+    let (by_code, by_bic) = bank_orders(&rows);
+    let code_lines: Vec<String> = by_code.iter().map(|&i| rows[i].join("\t")).collect();
+    // Each row's row number in BY_CODE (none for a BIC-only row).
+    let mut place = vec![usize::MAX; rows.len()];
+    for (n, &i) in by_code.iter().enumerate() {
+        place[i] = n;
+    }
+    let in_full = written_in_full(&by_bic, &place, &rows);
+    let bic_lines = bic_lines(&by_bic, &place, &in_full, &rows);
+    check_bic_lines(&bic_lines, &by_code, &by_bic, &rows);
+
+    let dictionary = bank_dictionary(&rows, &by_code, &by_bic, &in_full);
     std::fs::write(out.join("bank_dictionary.bin"), &dictionary).expect("write to OUT_DIR");
     writeln!(
         rust,
         "/// The preset dictionary the bank views' blocks were deflated against (see `blocks`).\nstatic BANK_DICTIONARY: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/bank_dictionary.bin\"));\n"
     )
     .unwrap();
+    writeln!(
+        rust,
+        "/// Lines per block of the bank views: row `n` of BY_CODE is line `n % BLOCK_ROWS` of block\n/// `n / BLOCK_ROWS`.\nconst BLOCK_ROWS: usize = {BLOCK_ROWS};\n"
+    )
+    .unwrap();
 
-    let mut by_code: Vec<usize> = (0..rows.len())
-        .filter(|&i| !rows[i][1].is_empty())
-        .collect();
-    by_code.sort_by_key(|&i| (rows[i][0], rows[i][1], rows[i][3] != "1", i));
-    for &i in &by_code {
-        assert!(
-            rows[i][0].len() == 2 && rows[i][1].len() <= 8,
-            "bank_directory.tsv row {i}: country must be 2 and bank code at most 8 characters"
-        );
-    }
     write_view(
         out,
         &mut rust,
@@ -79,18 +103,12 @@ fn main() {
             key_width: 10,
             dictionary: &dictionary,
         },
-        &by_code,
-        &rows,
-        |r| padded(&format!("{}{}", r[0], r[1]), 10),
+        &code_lines,
+        |line| {
+            let mut c = line.split('\t');
+            padded(&format!("{}{}", c.next().unwrap(), c.next().unwrap()), 10)
+        },
     );
-
-    let mut by_bic: Vec<usize> = (0..rows.len())
-        .filter(|&i| !rows[i][2].is_empty())
-        .collect();
-    by_bic.sort_by_key(|&i| (rows[i][2], rows[i][3] != "1", i));
-    for &i in &by_bic {
-        assert_eq!(rows[i][2].len(), 11, "bank_directory.tsv row {i}: BIC11");
-    }
     write_view(
         out,
         &mut rust,
@@ -100,9 +118,8 @@ fn main() {
             key_width: 11,
             dictionary: &dictionary,
         },
-        &by_bic,
-        &rows,
-        |r| padded(r[2], 11),
+        &bic_lines,
+        |line| padded(line.split('\t').next().unwrap(), 11),
     );
     write_big_bics(&mut rust, &by_bic, &rows);
 
@@ -156,9 +173,11 @@ fn main() {
             key_width: 5,
             dictionary: &[],
         },
-        &order,
-        &iids,
-        |r| padded(r[0], 5),
+        &order
+            .iter()
+            .map(|&i| iids[i].join("\t"))
+            .collect::<Vec<_>>(),
+        |line| padded(line.split('\t').next().unwrap(), 5),
     );
     writeln!(
         rust,
@@ -270,10 +289,10 @@ struct View<'a> {
 /// Deflate's window: a block can refer back this far, so no dictionary is longer.
 const WINDOW: usize = 32 * 1024;
 
-/// The bank views' preset dictionary: the names found in the most 64-row blocks of the two
-/// views (ties by name, so the build is reproducible), one per line, as many as fit in the
-/// window, the most frequent last (nearest the block, so cheapest to refer to).
-fn bank_dictionary(rows: &[Vec<&str>]) -> Vec<u8> {
+/// The two orders of the bank directory's rows (indexes into `rows`): rows with a bank code by
+/// (country, code), primary rows first; rows with a BIC by (BIC, primary first). Ties keep
+/// the TSV's order.
+fn bank_orders(rows: &[Vec<&str>]) -> (Vec<usize>, Vec<usize>) {
     let mut by_code: Vec<usize> = (0..rows.len())
         .filter(|&i| !rows[i][1].is_empty())
         .collect();
@@ -282,16 +301,158 @@ fn bank_dictionary(rows: &[Vec<&str>]) -> Vec<u8> {
         .filter(|&i| !rows[i][2].is_empty())
         .collect();
     by_bic.sort_by_key(|&i| (rows[i][2], rows[i][3] != "1", i));
+    for (i, r) in rows.iter().enumerate() {
+        assert!(
+            r[0].len() == 2 && r[0].bytes().all(|b| b.is_ascii_uppercase()),
+            "bank_directory.tsv row {i}: country must be two capital letters"
+        );
+        assert!(
+            r[1].len() <= 8,
+            "bank_directory.tsv row {i}: bank code at most 8 characters"
+        );
+        assert!(
+            r[2].is_empty() || r[2].len() == 11,
+            "bank_directory.tsv row {i}: BIC11"
+        );
+    }
+    (by_code, by_bic)
+}
+
+/// How many BY_CODE blocks the rows of one BIC may be read from, among its first
+/// `BLOCK_ROWS` rows (all that a listing of it reads but a big BIC's institution row):
+/// a BIC's rows are found by code in BY_CODE, and a few BICs' rows are spread over many
+/// blocks of it (UBS's 13 over 7, Postbank's 17 over 14), each of which a first lookup would
+/// inflate. Rows beyond the limit are written in full instead (about 500 rows, 5 KB).
+const CODE_BLOCKS_PER_BIC: usize = 2;
+
+/// Which rows (indexes into `rows`) BY_BIC holds in full rather than as a place in BY_CODE:
+/// BIC-only rows, and those of a BIC's first `BLOCK_ROWS` rows that are outside the
+/// `CODE_BLOCKS_PER_BIC` BY_CODE blocks holding the most of them (ties: the lower block).
+fn written_in_full(by_bic: &[usize], place: &[usize], rows: &[Vec<&str>]) -> Vec<bool> {
+    let mut in_full: Vec<bool> = rows.iter().map(|r| r[1].is_empty()).collect();
+    for group in by_bic.chunk_by(|&a, &b| rows[a][2] == rows[b][2]) {
+        let first = &group[..group.len().min(BLOCK_ROWS)];
+        let coded = || first.iter().filter(|&&i| !rows[i][1].is_empty());
+        let mut blocks: Vec<(usize, usize)> = Vec::new(); // (block, rows in it)
+        for &i in coded() {
+            let block = place[i] / BLOCK_ROWS;
+            match blocks.iter_mut().find(|(b, _)| *b == block) {
+                Some((_, n)) => *n += 1,
+                None => blocks.push((block, 1)),
+            }
+        }
+        blocks.sort_by_key(|&(block, n)| (std::cmp::Reverse(n), block));
+        blocks.truncate(CODE_BLOCKS_PER_BIC);
+        for &i in coded() {
+            if !blocks.iter().any(|&(b, _)| b == place[i] / BLOCK_ROWS) {
+                in_full[i] = true;
+            }
+        }
+    }
+    in_full
+}
+
+/// The BY_BIC view's lines, in `by_bic` order. Each is the BIC, a tab, then:
+/// - for a row BY_CODE holds, its place there: its row number in BY_CODE minus that of the
+///   previous such line of the same block (0 before a block's first), so a BIC listed under
+///   consecutive codes reads `1`, `1`, `1`, ...;
+/// - for a row `in_full` (BIC-only rows, which BY_CODE does not hold, and the rows
+///   `written_in_full` chose), the row itself.
+///
+/// A row starts with its country's letters; a place is a decimal integer.
+fn bic_lines(
+    by_bic: &[usize],
+    place: &[usize],
+    in_full: &[bool],
+    rows: &[Vec<&str>],
+) -> Vec<String> {
+    let mut lines = Vec::with_capacity(by_bic.len());
+    for chunk in by_bic.chunks(BLOCK_ROWS) {
+        let mut previous = 0i64;
+        for &i in chunk {
+            let r = &rows[i];
+            if in_full[i] {
+                lines.push(format!("{}\t{}", r[2], r.join("\t")));
+            } else {
+                let n = place[i] as i64;
+                lines.push(format!("{}\t{}", r[2], n - previous));
+                previous = n;
+            }
+        }
+    }
+    lines
+}
+
+/// Reads `lines` back the way `src/engine/banks.rs` does, block by block, and checks that
+/// each names the row it was written for (a place sums to the BY_CODE row of that very TSV
+/// row, so of that BIC; a row in full is that row), and that no BIC's first `BLOCK_ROWS`
+/// lines refer to more than `CODE_BLOCKS_PER_BIC` blocks of BY_CODE.
+fn check_bic_lines(lines: &[String], by_code: &[usize], by_bic: &[usize], rows: &[Vec<&str>]) {
+    assert_eq!(lines.len(), by_bic.len());
+    let mut bic_at = ("", 0, Vec::new()); // (BIC, its lines so far, BY_CODE blocks referred to)
+    for (chunk, order) in lines.chunks(BLOCK_ROWS).zip(by_bic.chunks(BLOCK_ROWS)) {
+        let mut place = 0i64;
+        for (line, &i) in chunk.iter().zip(order) {
+            let (bic, rest) = line.split_once('\t').expect("a BY_BIC line has a tab");
+            assert_eq!(bic, rows[i][2], "BY_BIC line {line:?}: its BIC");
+            if bic_at.0 != bic {
+                bic_at = (bic, 0, Vec::new());
+            }
+            bic_at.1 += 1;
+            if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                assert_eq!(rest, rows[i].join("\t"), "BY_BIC line {line:?}: the row");
+            } else {
+                place += rest.parse::<i64>().expect("a BY_BIC place is an integer");
+                let n = usize::try_from(place).expect("a BY_CODE row number");
+                assert_eq!(
+                    by_code.get(n),
+                    Some(&i),
+                    "BY_BIC line {line:?}: refers to its row"
+                );
+                assert_eq!(rows[by_code[n]][2], bic);
+                if bic_at.1 <= BLOCK_ROWS && !bic_at.2.contains(&(n / BLOCK_ROWS)) {
+                    bic_at.2.push(n / BLOCK_ROWS);
+                    assert!(
+                        bic_at.2.len() <= CODE_BLOCKS_PER_BIC,
+                        "{bic}: its first rows refer to BY_CODE blocks {:?}",
+                        bic_at.2
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The bank views' preset dictionary: the names held in the most blocks of the two views (a
+/// BY_BIC block holds only the names of its rows `in_full`), ties by name so the build is
+/// reproducible, one per line, as many as fit in the window, the most frequent last (nearest
+/// the block, so cheapest to refer to). Names held by fewer than three blocks are left out:
+/// since a row's name is in one view only, such a name saves less than its own length costs
+/// in the dictionary (with two blocks the binary is 5 KB larger).
+fn bank_dictionary(
+    rows: &[Vec<&str>],
+    by_code: &[usize],
+    by_bic: &[usize],
+    in_full: &[bool],
+) -> Vec<u8> {
+    let code_blocks = by_code.chunks(BLOCK_ROWS).map(|chunk| chunk.to_vec());
+    let bic_blocks = by_bic.chunks(BLOCK_ROWS).map(|chunk| {
+        chunk
+            .iter()
+            .copied()
+            .filter(|&i| in_full[i])
+            .collect::<Vec<usize>>()
+    });
     let mut blocks_with: std::collections::HashMap<&str, usize> = Default::default();
-    for chunk in by_code.chunks(BLOCK_ROWS).chain(by_bic.chunks(BLOCK_ROWS)) {
-        let mut names: Vec<&str> = chunk.iter().map(|&i| rows[i][5]).collect();
+    for block in code_blocks.chain(bic_blocks) {
+        let mut names: Vec<&str> = block.iter().map(|&i| rows[i][5]).collect();
         names.sort_unstable();
         names.dedup();
         for name in names {
             *blocks_with.entry(name).or_default() += 1;
         }
     }
-    let mut ranked: Vec<(&str, usize)> = blocks_with.into_iter().filter(|&(_, n)| n >= 2).collect();
+    let mut ranked: Vec<(&str, usize)> = blocks_with.into_iter().filter(|&(_, n)| n >= 3).collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let mut chosen = Vec::new();
     let mut size = 0;
@@ -357,8 +518,9 @@ fn deflate_after(dictionary: &[u8], text: &[u8]) -> Vec<u8> {
     packed
 }
 
-/// One view: `order` rows, cut into deflated blocks of `BLOCK_ROWS` lines, written to its
-/// file; the block table (first key, byte range) as `{name}_BLOCKS` in `rust`.
+/// One view: `lines` (sorted by `key`, without their line ends), cut into deflated blocks of
+/// `BLOCK_ROWS` lines, written to its file; the block table (first key, byte range) as
+/// `{name}_BLOCKS` in `rust`.
 fn write_view(
     out: &Path,
     rust: &mut String,
@@ -368,23 +530,22 @@ fn write_view(
         key_width,
         dictionary,
     }: View,
-    order: &[usize],
-    rows: &[Vec<&str>],
-    key: impl Fn(&[&str]) -> Vec<u8>,
+    lines: &[String],
+    key: impl Fn(&str) -> Vec<u8>,
 ) {
     let mut blob = Vec::new();
     let mut table = String::new();
     let mut count = 0;
-    for chunk in order.chunks(BLOCK_ROWS) {
+    for chunk in lines.chunks(BLOCK_ROWS) {
         let mut text = String::new();
-        for &i in chunk {
-            text.push_str(&rows[i].join("\t"));
+        for line in chunk {
+            text.push_str(line);
             text.push('\n');
         }
         let packed = deflate_after(dictionary, text.as_bytes());
         let start = blob.len();
         blob.extend_from_slice(&packed);
-        let first = key(&rows[chunk[0]]);
+        let first = key(&chunk[0]);
         write!(
             table,
             "Block {{ key: *b\"{}\", start: {start}, end: {}, len: {} }}, ",

@@ -9,6 +9,12 @@
 //! A view's blocks may be deflated against a preset dictionary (text that recurs across
 //! blocks, such as bank names, embedded as plain text): a block then inflates into a buffer
 //! that already holds the dictionary, so its back-references can reach it.
+//!
+//! A line need not hold its row: the bank directory's BIC view holds most rows as a place in
+//! its code view, so that no row's text is stored twice (see `banks`). [`View::matching_at`]
+//! gives each matching line's block and line number, from which its reader works out the
+//! place, and [`View::line`] reads the line there; such a lookup inflates, besides the
+//! block(s) of its key, the blocks its rows are in.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -76,7 +82,8 @@ pub fn blocks_inflated() -> u64 {
 }
 
 impl<const K: usize> View<K> {
-    fn lines(&self, block: usize) -> &'static [&'static str] {
+    /// The lines of block `block`, inflated on first use.
+    pub fn lines(&self, block: usize) -> &'static [&'static str] {
         self.cache[block].get_or_init(|| {
             INFLATED.fetch_add(1, Ordering::Relaxed);
             let b = &self.blocks[block];
@@ -100,6 +107,14 @@ impl<const K: usize> View<K> {
 
     /// The lines whose key equals `key`, in view order (they may run across blocks).
     pub fn matching(&self, key: [u8; K]) -> impl Iterator<Item = &'static str> + '_ {
+        self.matching_at(key).map(|(_, _, line)| line)
+    }
+
+    /// [`Self::matching`], each line with its block and its line number in that block.
+    pub fn matching_at(
+        &self,
+        key: [u8; K],
+    ) -> impl Iterator<Item = (usize, usize, &'static str)> + '_ {
         // Blocks before `p` start below the key; only the last of them can hold it, and
         // blocks from `p` on only if they start with it.
         let p = self.blocks.partition_point(|b| b.key < key);
@@ -115,9 +130,9 @@ impl<const K: usize> View<K> {
                 } else {
                     0
                 };
-                lines[from..].iter().copied()
+                (from..lines.len()).map(move |n| (i, n, lines[n]))
             })
-            .take_while(move |l| (self.key_of)(l) == key)
+            .take_while(move |&(_, _, l)| (self.key_of)(l) == key)
     }
 }
 

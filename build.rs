@@ -195,23 +195,36 @@ fn main() {
         .map(|r| (r[2], r[0]))
         .collect();
     qr.sort();
+    // Owners as five-byte arrays and the QR-IIDs run together in one string: a table of
+    // `&str`s would cost 16 bytes and a relocation (24 bytes) per IID in the binary, for
+    // five bytes of text.
     let mut owners = String::new();
-    let mut i = 0;
-    let mut n_owners = 0;
-    while i < qr.len() {
-        let owner = qr[i].0;
-        let mine: Vec<&str> = qr[i..]
-            .iter()
-            .take_while(|p| p.0 == owner)
-            .map(|p| p.1)
-            .collect();
-        i += mine.len();
-        n_owners += 1;
-        write!(owners, "({owner:?}, &{mine:?}), ").unwrap();
+    let mut starts = Vec::new();
+    let mut qr_iids = String::new();
+    let mut last_owner = None;
+    for &(owner, iid) in &qr {
+        let five_digits = |s: &str| s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit());
+        assert!(
+            five_digits(owner) && five_digits(iid),
+            "ch_iids.tsv: IIDs are five digits ({owner}, {iid})"
+        );
+        if last_owner != Some(owner) {
+            starts.push(qr_iids.len() / 5);
+            write!(owners, "*b{owner:?}, ").unwrap();
+            last_owner = Some(owner);
+        }
+        qr_iids.push_str(iid);
     }
+    starts.push(qr_iids.len() / 5);
+    assert!(
+        qr_iids.len() / 5 <= usize::from(u16::MAX),
+        "QR-IIDs fit u16 places"
+    );
+    let n_owners = starts.len() - 1;
     writeln!(
         rust,
-        "/// Head-office IID -> its QR-IIDs, sorted by owner.\nstatic QR_IIDS_BY_OWNER: [(&str, &[&str]); {n_owners}] = [{owners}];"
+        "/// Head-office IIDs that own QR-IIDs, sorted, five digits each.\nstatic QR_IID_OWNERS: [[u8; 5]; {n_owners}] = [{owners}];\n/// The QR-IIDs of owner `i` are `QR_IIDS[5 * QR_IID_STARTS[i]..5 * QR_IID_STARTS[i + 1]]`.\nstatic QR_IID_STARTS: [u16; {}] = {starts:?};\n/// Every QR-IID, five digits each, grouped by owner.\nstatic QR_IIDS: &str = {qr_iids:?};",
+        n_owners + 1
     )
     .unwrap();
 

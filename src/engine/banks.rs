@@ -15,10 +15,9 @@
 //! two for a BIC's first 64 rows (`build.rs` writes out in full the rows that would take
 //! more, as it does BIC-only rows, which the code view has not got).
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::blocks::{self, Block, Lines, View};
+use super::blocks::{self, Block, Slots, View};
 use super::iban::BbanParts;
 use super::institution;
 use super::registry::CountrySpec;
@@ -60,9 +59,8 @@ impl BankEntry {
     }
 }
 
-static BY_CODE_CACHE: [Lines; BY_CODE_BLOCKS.len()] =
-    [const { Lines::new() }; BY_CODE_BLOCKS.len()];
-static BY_BIC_CACHE: [Lines; BY_BIC_BLOCKS.len()] = [const { Lines::new() }; BY_BIC_BLOCKS.len()];
+static BY_CODE_CACHE: Slots<Box<[&str]>> = Slots::new(BY_CODE_BLOCKS.len());
+static BY_BIC_CACHE: Slots<Box<[&str]>> = Slots::new(BY_BIC_BLOCKS.len());
 
 /// Rows with a bank code, sorted by (country, code), primary rows first.
 static BY_CODE: View<10> = View {
@@ -122,11 +120,10 @@ impl BicLine {
 /// Per BY_BIC block, each line's row number in BY_CODE (`u32::MAX` for a row in full): the
 /// sums of the block's steps, worked out once, the first time a lookup by BIC needs the
 /// block, so that no lookup adds up the steps before its own lines again.
-static BY_BIC_PLACES: [OnceLock<Box<[u32]>>; BY_BIC_BLOCKS.len()] =
-    [const { OnceLock::new() }; BY_BIC_BLOCKS.len()];
+static BY_BIC_PLACES: Slots<Box<[u32]>> = Slots::new(BY_BIC_BLOCKS.len());
 
 fn places(block: usize) -> &'static [u32] {
-    BY_BIC_PLACES[block].get_or_init(|| {
+    BY_BIC_PLACES.get(block).get_or_init(|| {
         let mut place = 0i64;
         BY_BIC
             .lines(block)

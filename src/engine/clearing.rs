@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::blocks::{self, Block, Lines, View};
+use super::blocks::{self, Block, Slots, View};
 
 include!(concat!(env!("OUT_DIR"), "/iid_tables.rs"));
 
@@ -47,7 +47,7 @@ impl IidEntry {
     }
 }
 
-static IIDS_CACHE: [Lines; IIDS_BLOCKS.len()] = [const { Lines::new() }; IIDS_BLOCKS.len()];
+static IIDS_CACHE: Slots<Box<[&str]>> = Slots::new(IIDS_BLOCKS.len());
 
 /// The IIDs, sorted, in deflated blocks read in place (see `blocks`).
 static IIDS: View<5> = View {
@@ -143,10 +143,13 @@ pub fn lookup(iid: &str) -> Option<IidEntry> {
 }
 
 /// The QR-IIDs that belong to the institution whose head-office IID is given.
-pub fn qr_iids_of(headquarters_iid: &str) -> &'static [&'static str] {
-    QR_IIDS_BY_OWNER
-        .binary_search_by(|(owner, _)| (*owner).cmp(headquarters_iid))
-        .map_or(&[], |i| QR_IIDS_BY_OWNER[i].1)
+pub fn qr_iids_of(headquarters_iid: &str) -> impl ExactSizeIterator<Item = &'static str> {
+    let range = QR_IID_OWNERS
+        .binary_search_by(|owner| owner.as_slice().cmp(headquarters_iid.as_bytes()))
+        .map_or(0..0, |i| {
+            usize::from(QR_IID_STARTS[i])..usize::from(QR_IID_STARTS[i + 1])
+        });
+    range.map(|k| &QR_IIDS[5 * k..5 * k + 5])
 }
 
 /// Number of IIDs embedded (CH + LI).
@@ -177,17 +180,30 @@ mod tests {
         assert!(len() >= 1164);
         let ubs = lookup("00230").unwrap();
         assert_eq!(ubs.bic, Some("UBSWCHZH80A"));
-        assert!(qr_iids_of("00230").contains(&"30005"));
+        assert!(qr_iids_of("00230").any(|q| q == "30005"));
         let qr = lookup("30005").unwrap();
         assert!(qr.is_qr_iid());
         assert_eq!(qr.headquarters_iid, "00230");
         assert_eq!(lookup("08800").map(|e| e.country), Some("LI"));
         assert_eq!(lookup("230"), None, "lookup takes the five-digit form");
-        // Every committed row is found again.
+        // Every committed row is found again, and every QR-IID among its owner's (and no
+        // owner lists one that is not a QR-IID of its own).
         let text = include_str!("../../data/ch_iids.tsv");
+        let mut qr_rows = 0;
         for line in text.lines().filter(|l| !l.starts_with('#')) {
-            let iid = line.split('\t').next().unwrap();
+            let columns: Vec<&str> = line.split('\t').collect();
+            let iid = columns[0];
             assert_eq!(lookup(iid).map(|e| e.iid), Some(iid), "{line}");
+            if is_qr_iid(iid) {
+                qr_rows += 1;
+                assert!(qr_iids_of(columns[2]).any(|q| q == iid), "{line}");
+            }
         }
+        let listed: usize = QR_IID_OWNERS
+            .iter()
+            .map(|o| qr_iids_of(std::str::from_utf8(o).unwrap()).len())
+            .sum();
+        assert_eq!(listed, qr_rows);
+        assert_eq!(qr_iids_of("99999").len(), 0);
     }
 }

@@ -660,8 +660,7 @@ impl IbanValidation {
                     qr_iid_source: Some(data::CH_IIDS_SOURCE.into()),
                     qr_iids: Some(
                         clearing::qr_iids_of(e.headquarters_iid)
-                            .iter()
-                            .map(|s| s.to_string())
+                            .map(String::from)
                             .collect(),
                     ),
                     extra: extra(

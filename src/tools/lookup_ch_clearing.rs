@@ -187,13 +187,12 @@ impl Tool for LookupChClearing {
                 }),
                 sic_iid: None,
                 qr_iid: clearing::qr_iids_of(e.headquarters_iid)
-                    .first()
-                    .map(|s| s.to_string()),
+                    .next()
+                    .map(String::from),
                 qr_iid_source: Some(data::CH_IIDS_SOURCE.into()),
                 qr_iids: Some(
                     clearing::qr_iids_of(e.headquarters_iid)
-                        .iter()
-                        .map(|s| s.to_string())
+                        .map(String::from)
                         .collect(),
                 ),
                 valid_on: None,

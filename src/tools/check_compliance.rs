@@ -13,6 +13,7 @@
 //! It also says when a list it relied on may be out of date, and how to refresh it.
 
 use std::fmt::Write as _;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -30,7 +31,7 @@ use super::tool::Tool;
 use super::unknown_fields::keeps_unknown_fields;
 use super::validate_iban::IbanArgs;
 use crate::api::PaidRequest;
-use crate::engine::compliance::{ComplianceLists, FatfStatus, ListAge, as_of_in_words};
+use crate::engine::compliance::{CivilDate, ComplianceLists, FatfStatus, ListAge, as_of_in_words};
 use crate::engine::countries;
 
 /// The `check_compliance` tool.
@@ -94,7 +95,9 @@ keeps_unknown_fields! {
         pub validation: IbanValidation,
         pub compliance: Option<Compliance>,
         /// Scope, disclaimer, list dates and sources.
-        pub meta: Option<Extra>,
+        // Shared (not part of the schema's description): a local answer's is the same
+        // object for every check on one day with one set of lists (see `LocalMeta`).
+        pub meta: Option<Arc<Extra>>,
     }
 }
 
@@ -126,6 +129,76 @@ fn country_flags(fatf: FatfStatus, eu: bool) -> (Vec<String>, &'static str) {
         FatfStatus::NotListed => "unassessable",
     };
     (flags, level)
+}
+
+/// What a local answer's `meta` and its text say about the lists: the same for every check
+/// made on one day with the same lists, so worked out once and shared. Building the `meta`
+/// object, the lists' ages and the `Lists` line afresh was a third of a local
+/// check_compliance (and dropping them again a few percent more).
+struct LocalMeta {
+    day: CivilDate,
+    /// The lists' `as_of` and `source`, in `lists_json`'s order: what the rest is made of.
+    made_from: [String; 6],
+    ages: Vec<ListAge>,
+    meta: Arc<Extra>,
+    /// The text block's `Lists` line for `meta`.
+    lists_line: Option<String>,
+}
+
+/// The last [`LocalMeta`] made (one day's, one set of lists').
+static LOCAL_META: Mutex<Option<Arc<LocalMeta>>> = Mutex::new(None);
+
+impl LocalMeta {
+    fn made_from(lists: &ComplianceLists) -> [&String; 6] {
+        [
+            &lists.fatf.as_of,
+            &lists.eu_high_risk.as_of,
+            &lists.sepa_scope.as_of,
+            &lists.fatf.source,
+            &lists.eu_high_risk.source,
+            &lists.sepa_scope.source,
+        ]
+    }
+
+    /// The shared one for `lists` judged on `day`: the last one made, if made from the same.
+    fn of(lists: &ComplianceLists, day: CivilDate) -> Arc<Self> {
+        let from = Self::made_from(lists);
+        let mut last = LOCAL_META.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(m) = last
+            .as_ref()
+            .filter(|m| m.day == day && m.made_from.iter().eq(from))
+        {
+            return Arc::clone(m);
+        }
+        let ages = lists.ages(day);
+        let meta = extra(json!({
+            "scope": "country_only",
+            "disclaimer": "Country-level facts from embedded lists; the bank was not screened against any sanctions list. Not a compliance verdict.",
+            "sanctions_as_of": null,
+            "fatf_as_of": lists.fatf.as_of,
+            "eu_high_risk_as_of": lists.eu_high_risk.as_of,
+            "sepa_scope_as_of": lists.sepa_scope.as_of,
+            "sources": [lists.fatf.source, lists.eu_high_risk.source, lists.sepa_scope.source],
+            "lists": lists_json(lists, &ages),
+        }));
+        let made = Arc::new(Self {
+            day,
+            made_from: from.map(String::clone),
+            lists_line: lists_line(&meta),
+            meta: Arc::new(meta),
+            ages,
+        });
+        *last = Some(Arc::clone(&made));
+        made
+    }
+
+    /// The `Lists` line of `meta`, if `meta` is the shared one.
+    fn lists_line_of(meta: &Extra) -> Option<Option<String>> {
+        let last = LOCAL_META.lock().unwrap_or_else(PoisonError::into_inner);
+        last.as_ref()
+            .filter(|m| std::ptr::eq(&*m.meta, meta))
+            .map(|m| m.lists_line.clone())
+    }
 }
 
 /// Each list's date, source and age, for `meta` (and from there the text block).
@@ -229,17 +302,8 @@ impl ComplianceCheck {
             }
             _ => c.flags.push("invalid_iban".into()),
         }
-        let ages = lists.ages(lists::judging_day(lists));
-        let meta = extra(json!({
-            "scope": "country_only",
-            "disclaimer": "Country-level facts from embedded lists; the bank was not screened against any sanctions list. Not a compliance verdict.",
-            "sanctions_as_of": null,
-            "fatf_as_of": lists.fatf.as_of,
-            "eu_high_risk_as_of": lists.eu_high_risk.as_of,
-            "sepa_scope_as_of": lists.sepa_scope.as_of,
-            "sources": [lists.fatf.source, lists.eu_high_risk.source, lists.sepa_scope.source],
-            "lists": lists_json(lists, &ages),
-        }));
+        let shared = LocalMeta::of(lists, lists::judging_day(lists));
+        let ages = &shared.ages;
         let mut missing = validation.missing();
         missing.extend(
             [
@@ -269,7 +333,7 @@ impl ComplianceCheck {
             body: ComplianceCheck {
                 validation,
                 compliance: Some(c),
-                meta: Some(meta),
+                meta: Some(Arc::clone(&shared.meta)),
             },
             covers,
             missing,
@@ -310,22 +374,23 @@ impl ComplianceCheck {
                 format!(" ({})", inside.join(", "))
             }
         };
-        let fatf_date = date("fatf_as_of");
+        // Only a listed country's line has the date in it.
+        let fatf_date = || date("fatf_as_of");
         let mut listed = Vec::new();
         if flag("fatf_call_for_action") || fatf == Some("black_list") {
             listed.push(format!(
                 "on the FATF call-for-action list{}",
-                paren(None, fatf_date)
+                paren(None, fatf_date())
             ));
         } else if flag("fatf_increased_monitoring") || fatf == Some("grey_list") {
             listed.push(format!(
                 "under FATF increased monitoring{}",
-                paren(Some("grey list"), fatf_date)
+                paren(Some("grey list"), fatf_date())
             ));
         } else if flag("fatf_membership_suspended") || fatf == Some("suspended") {
             listed.push(format!(
                 "suspended from FATF membership{}",
-                paren(None, fatf_date)
+                paren(None, fatf_date())
             ));
         }
         let eu_extra = comp.sanctions.extra.get("eu_high_risk_third_country") == Some(&json!(true));
@@ -525,25 +590,33 @@ impl Tool for CheckCompliance {
     }
 }
 
+/// The `Lists` line, when `meta` has a `lists` array (a local answer's).
+fn lists_line(meta: &Extra) -> Option<String> {
+    let Some(Value::Array(lists)) = meta.get("lists") else {
+        return None;
+    };
+    let line: Vec<String> = lists
+        .iter()
+        .map(|l| {
+            let title = l.get("title").map(plain).unwrap_or_default();
+            let as_of = l.get("as_of").map(plain).unwrap_or_default();
+            let mut s = format!("{title} {}", as_of_in_words(&as_of));
+            if let Some(why) = l.get("why").filter(|w| !w.is_null()) {
+                // The label says it may be out of date; this says why.
+                let _ = write!(s, " ({})", plain(why));
+            }
+            s
+        })
+        .collect();
+    Some(line.join("; "))
+}
+
 /// Scope, list dates and sources, each said once. A local answer's `meta.lists` gives one
 /// line with every list's date and, for a list that may be out of date, why (the label
 /// already says the scope and how to refresh); an API answer's meta is shown as it comes.
 fn render_meta(meta: &Extra, text: &mut Text) {
-    if let Some(Value::Array(lists)) = meta.get("lists") {
-        let line: Vec<String> = lists
-            .iter()
-            .map(|l| {
-                let title = l.get("title").map(plain).unwrap_or_default();
-                let as_of = l.get("as_of").map(plain).unwrap_or_default();
-                let mut s = format!("{title} {}", as_of_in_words(&as_of));
-                if let Some(why) = l.get("why").filter(|w| !w.is_null()) {
-                    // The label says it may be out of date; this says why.
-                    let _ = write!(s, " ({})", plain(why));
-                }
-                s
-            })
-            .collect();
-        text.field("Lists", Some(line.join("; ")));
+    if let Some(line) = LocalMeta::lists_line_of(meta).unwrap_or_else(|| lists_line(meta)) {
+        text.field("Lists", Some(line));
         return;
     }
     let scope = meta.get("scope").map(plain);
@@ -579,6 +652,40 @@ fn render_meta(meta: &Extra, text: &mut Text) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shared_meta_follows_the_day_and_the_lists_and_renders_as_its_copy_would() {
+        let day = |s| CivilDate::parse_as_of(s).unwrap();
+        let mut lists = ComplianceLists::embedded();
+        let a = LocalMeta::of(&lists, day("2026-09-30"));
+        let b = LocalMeta::of(&lists, day("2026-09-30"));
+        // Equal whether or not another test made its own in between.
+        assert_eq!(a.meta, b.meta);
+        assert_eq!(a.ages, lists.ages(day("2026-09-30")));
+        let later = LocalMeta::of(&lists, day("2026-10-01"));
+        assert_eq!(later.ages, lists.ages(day("2026-10-01")));
+        assert_ne!(
+            later.meta, a.meta,
+            "the FATF list's `why` appears on the plenary day"
+        );
+        lists.fatf.as_of = "2026-10".into();
+        let changed = LocalMeta::of(&lists, day("2026-10-01"));
+        assert_eq!(changed.meta["fatf_as_of"], "2026-10");
+        assert!(
+            changed
+                .lists_line
+                .as_deref()
+                .unwrap()
+                .starts_with("FATF October 2026")
+        );
+        // The shared object's line is the one its copy renders.
+        for m in [&a, &later, &changed] {
+            let (mut shared, mut copy) = (Text::new(""), Text::new(""));
+            render_meta(&m.meta, &mut shared);
+            render_meta(&(*m.meta).clone(), &mut copy);
+            assert_eq!(shared.finish(), copy.finish());
+        }
+    }
 
     #[test]
     fn a_local_verdict_is_never_favourable() {

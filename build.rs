@@ -2,8 +2,8 @@
 //!
 //! The bank directory (32,000 rows) and the Swiss IIDs are committed as plain TSV so every
 //! data refresh is a readable diff. Here they are sorted by the keys they are looked up by and
-//! cut into small deflated blocks (64 rows each), with an uncompressed table of each block's
-//! first key. A lookup binary-searches that table and inflates one block (tens of
+//! cut into small deflated blocks (`BLOCK_ROWS` rows each), with an uncompressed table of
+//! each block's first key. A lookup binary-searches that table and inflates one block (tens of
 //! microseconds), once per block per process: nothing parses or indexes the whole directory
 //! at run time, and memory grows only with the blocks a session touches. The key tables and
 //! the per-country register list are written as Rust source of integers and short string

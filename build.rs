@@ -29,9 +29,9 @@
 //! code order too and a big bank's lines read `1`, `1`, `1`. The steps of a block are summed
 //! once, when a lookup by BIC first needs the block, and each row a lookup returns is read
 //! from its code-view block. A row the code view lacks (BIC-only) is written in full after
-//! the BIC; so are the few rows that would make a BIC's first `BLOCK_ROWS` rows come from more than
-//! two code-view blocks (UBS's 13 rows lie in six), so that no first lookup of a BIC inflates
-//! more than two code blocks for them. Each line is read back here the way
+//! the BIC; so are the few rows that would make a BIC's first `BLOCK_ROWS` rows come from
+//! more than two code-view blocks (UBS's 13 rows lie in six), so that no first lookup of a
+//! BIC inflates more than two code blocks for them. Each line is read back here the way
 //! `src/engine/banks.rs` reads it and must name the very row it was written for.
 //!
 //! The bank views share a preset dictionary (`bank_dictionary.bin`): the institution names

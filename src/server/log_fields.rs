@@ -76,6 +76,24 @@ impl FieldVisitor<'_> {
         self.writer.write_char('=')
     }
 
+    /// A number: `{:?}` and `{}` write integers alike, so it is written directly when the
+    /// name allows, else by the default visitor (`record`).
+    fn number(
+        &mut self,
+        field: &Field,
+        value: impl fmt::Display,
+        record: impl FnOnce(&mut DefaultVisitor<'_>),
+    ) {
+        match self.plain_name(field) {
+            Some(name) => {
+                self.result = self
+                    .start(name)
+                    .and_then(|()| write!(self.writer, "{value}"))
+            }
+            None => self.as_default(record),
+        }
+    }
+
     /// What the default visitor writes for this field.
     fn as_default(&mut self, record: impl FnOnce(&mut DefaultVisitor<'_>)) {
         if self.result.is_err() {
@@ -103,25 +121,11 @@ impl Visit for FieldVisitor<'_> {
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
-        match self.plain_name(field) {
-            Some(name) => {
-                self.result = self
-                    .start(name)
-                    .and_then(|()| write!(self.writer, "{value}"))
-            }
-            None => self.as_default(|v| v.record_u64(field, value)),
-        }
+        self.number(field, value, |v| v.record_u64(field, value));
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
-        match self.plain_name(field) {
-            Some(name) => {
-                self.result = self
-                    .start(name)
-                    .and_then(|()| write!(self.writer, "{value}"))
-            }
-            None => self.as_default(|v| v.record_i64(field, value)),
-        }
+        self.number(field, value, |v| v.record_i64(field, value));
     }
 
     fn record_bool(&mut self, field: &Field, value: bool) {

@@ -193,11 +193,11 @@ impl LocalMeta {
     }
 
     /// The `Lists` line of `meta`, if `meta` is the shared one.
-    fn lists_line_of(meta: &Extra) -> Option<Option<String>> {
+    fn lists_line_of(meta: &Extra) -> Option<String> {
         let last = LOCAL_META.lock().unwrap_or_else(PoisonError::into_inner);
         last.as_ref()
             .filter(|m| std::ptr::eq(&*m.meta, meta))
-            .map(|m| m.lists_line.clone())
+            .and_then(|m| m.lists_line.clone())
     }
 }
 
@@ -615,7 +615,7 @@ fn lists_line(meta: &Extra) -> Option<String> {
 /// line with every list's date and, for a list that may be out of date, why (the label
 /// already says the scope and how to refresh); an API answer's meta is shown as it comes.
 fn render_meta(meta: &Extra, text: &mut Text) {
-    if let Some(line) = LocalMeta::lists_line_of(meta).unwrap_or_else(|| lists_line(meta)) {
+    if let Some(line) = LocalMeta::lists_line_of(meta).or_else(|| lists_line(meta)) {
         text.field("Lists", Some(line));
         return;
     }

@@ -273,7 +273,7 @@ impl Shortfall {
         // Joined piece by piece: this runs on every degraded answer, and `format!` cost
         // several times as much as the copying.
         let line = match self.mode {
-            Mode::Degraded => concat(&[
+            Mode::Degraded => [
                 "DEGRADED RESULT — ",
                 covers,
                 " Reason: ",
@@ -282,8 +282,9 @@ impl Shortfall {
                 detail,
                 " ",
                 summary,
-            ]),
-            Mode::Anonymous => concat(&[
+            ]
+            .concat(),
+            Mode::Anonymous => [
                 "ANONYMOUS MODE — ",
                 covers,
                 " Reason: ",
@@ -292,21 +293,13 @@ impl Shortfall {
                 detail,
                 " For the full answer set IBANFORGE_API_KEY (free key: 200 requests/month). ",
                 summary,
-            ]),
-            Mode::Offline => concat(&["OFFLINE RESULT — ", covers, " ", summary]),
+            ]
+            .concat(),
+            Mode::Offline => ["OFFLINE RESULT — ", covers, " ", summary].concat(),
             Mode::Full => summary.to_string(),
         };
         single_line(line)
     }
-}
-
-/// `parts` joined, in one allocation of the right size.
-fn concat(parts: &[&str]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for p in parts {
-        out.push_str(p);
-    }
-    out
 }
 
 /// Whether `s` is already what [`single_line`] would make of it: words separated by one

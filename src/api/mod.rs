@@ -79,6 +79,64 @@ pub struct ApiClient {
     key: Option<ApiKey>,
 }
 
+/// The process's HTTP client, and why https cannot be verified when the system has no CA
+/// certificates. No embedded roots as a fallback: a list frozen into the binary ages with it,
+/// ignores what the user's system trusts (or distrusts), and costs a binary kept under its
+/// 6 MB budget; the README's platform section says how to give the server a store.
+struct Http {
+    client: reqwest::Client,
+    no_roots: Option<String>,
+}
+
+impl Http {
+    fn build() -> Result<Http, String> {
+        // ring is the provider this build carries; installing it twice is harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let builder = || {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_idle_timeout(Duration::from_secs(60))
+        };
+        // The only fallible part of this builder is the platform verifier loading the
+        // system's roots ("No CA certificates were loaded from the system").
+        let cause = match builder().build() {
+            Ok(client) => {
+                return Ok(Http {
+                    client,
+                    no_roots: None,
+                });
+            }
+            Err(e) => error_chain(&e),
+        };
+        let client = builder()
+            .tls_certs_only([])
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {}", error_chain(&e)))?;
+        Ok(Http {
+            client,
+            no_roots: Some(format!(
+                "this system has no CA certificates to check the API's TLS certificate \
+                 against ({cause}). Install the ca-certificates package, or set SSL_CERT_FILE \
+                 to a PEM file of CA certificates (SSL_CERT_DIR for a directory of them); \
+                 a container image needs /etc/ssl/certs/ca-certificates.crt copied into it."
+            )),
+        })
+    }
+}
+
+/// An error and its causes, joined: reqwest's own text for a builder failure is only
+/// "builder error".
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
@@ -125,19 +183,24 @@ impl ApiClient {
     /// Built on first use: loading the system CA store costs milliseconds that a server
     /// answering only offline questions should never pay. One per process: its settings do
     /// not depend on the configuration, and one pool means connections are reused.
+    ///
+    /// With no CA certificates on the system (a `FROM scratch` image, a bare chroot) the
+    /// client is still built, without roots: plain http to a loopback base keeps working, and
+    /// an https base is refused here, before any connection, with the reason and the fix.
     fn http(&self) -> Result<&'static reqwest::Client, Failure> {
-        static HTTP: OnceLock<Result<reqwest::Client, String>> = OnceLock::new();
-        HTTP.get_or_init(|| {
-            // ring is the provider this build carries; installing it twice is harmless.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .pool_idle_timeout(Duration::from_secs(60))
-                .build()
-                .map_err(|e| format!("cannot build the HTTP client: {e}"))
-        })
-        .as_ref()
-        .map_err(|e| Failure::new(Reason::ApiUnreachable, e.clone(), None))
+        static HTTP: OnceLock<Result<Http, String>> = OnceLock::new();
+        let http = HTTP
+            .get_or_init(Http::build)
+            .as_ref()
+            .map_err(|e| Failure::new(Reason::ApiUnreachable, e.clone(), None))?;
+        match (&http.no_roots, &self.base) {
+            (Some(why), Ok(url)) if url.scheme() == "https" => Err(Failure::new(
+                Reason::ApiUnreachable,
+                format!("cannot verify {}: {why}", self.base_text),
+                None,
+            )),
+            _ => Ok(&http.client),
+        }
     }
 
     fn url(&self, path: &str) -> Result<Url, Failure> {

@@ -81,15 +81,15 @@ class VersionLockstep(unittest.TestCase):
     def test_the_launcher_pins_exactly_the_five_platform_packages(self) -> None:
         launcher = load_json(ROOT, "npm/ibanforge-mcp/package.json")
         platforms = {json.loads(p.read_text(encoding="utf-8"))["name"] for p in (ROOT / "npm/platforms").glob("*/package.json")}
-        self.assertEqual(5, len(platforms))
+        self.assertEqual(7, len(platforms))
         self.assertEqual(platforms, set(launcher["optionalDependencies"]))
         for name, spec in launcher["optionalDependencies"].items():
             # An exact version: a range would let npm pair this launcher with another build.
             self.assertRegex(spec, r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$", name)
 
     def test_the_eight_places_are_all_counted(self) -> None:
-        # Cargo.toml, launcher, 5 pins, 5 platforms, 2 server.json fields, the MCPB manifest (+2 locks).
-        self.assertEqual(1 + 1 + 5 + 5 + 2 + 1 + 2, len(versions_at(ROOT)))
+        # Cargo.toml, launcher, 7 pins, 7 platforms, 2 server.json fields, the MCPB manifest (+2 locks).
+        self.assertEqual(1 + 1 + 7 + 7 + 2 + 1 + 2, len(versions_at(ROOT)))
 
     def test_the_script_agrees_with_this_test(self) -> None:
         r = set_version(ROOT, "--check")

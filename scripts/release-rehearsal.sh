@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Release rehearsal for linux-x64: everything the release workflow does for that platform short
 # of publishing, so a release that would ship broken packages fails here first.
-#   bash scripts/release-rehearsal.sh [release|debug] [--out DIR]
+#   bash scripts/release-rehearsal.sh [release|debug] [--out DIR] [--other-platforms]
 # release (default) builds what the workflow ships (glibc 2.17 via cargo-zigbuild); the test
 # command passes debug (the same packages around the debug binary). --out keeps the tarballs
 # and the MCPB bundle in DIR (the workflow publishes those); otherwise they go with the temp dir.
@@ -15,18 +15,25 @@
 #    the linux-x64 platform package may land;
 # 5. starts the server through the installed `ibanforge-mcp` bin with an empty environment and
 #    does an MCP initialize + tools/list round trip under a deadline;
-# 6. packs the MCPB bundle and checks its manifest version and that its binary is the one built.
+# 6. packs the MCPB bundle and checks its manifest version and that its binary is the one built;
+# 7. with --other-platforms (the test command): builds the other platform packages this machine
+#    can (linux-arm64-gnu, linux-x64-musl, linux-arm64-musl with cargo-zigbuild; win32-x64 as
+#    the MinGW build standing in for the msvc one), packs and checks each tarball, and runs the
+#    initialize + tools/list round trip through each Linux binary (arm64 under qemu). The
+#    Windows binary's sessions run under Wine in scripts/platforms.sh.
 # The checks themselves are in scripts/release_checks.py (tested against bad packages too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { echo "usage: scripts/release-rehearsal.sh [release|debug] [--out DIR]" >&2; exit 2; }
+usage() { echo "usage: scripts/release-rehearsal.sh [release|debug] [--out DIR] [--other-platforms]" >&2; exit 2; }
 profile=release
 out=
+others=0
 while [ $# -gt 0 ]; do
   case "$1" in
     release | debug) profile=$1; shift ;;
     --out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
+    --other-platforms) others=1; shift ;;
     *) usage ;;
   esac
 done
@@ -78,4 +85,23 @@ step "6/6 pack the MCPB bundle, check its manifest version and binary"
 mcpb="$out/ibanforge-mcp-$platform.mcpb"
 bash mcpb/build.sh "npm/platforms/$platform/bin/ibanforge-mcp" "$mcpb" >&2
 python3 scripts/release_checks.py mcpb "$mcpb" "$version" "npm/platforms/$platform/bin/ibanforge-mcp"
+if [ "$others" = 1 ]; then
+  step "7/7 the other platform packages this machine can build ($profile), packed, checked, run where an emulator is at hand"
+  for name in linux-arm64-gnu linux-x64-musl linux-arm64-musl win32-x64; do
+    exe=ibanforge-mcp
+    [ "$name" = win32-x64 ] && exe=ibanforge-mcp.exe
+    bash npm/build-platform-package.sh "$profile" "$name"
+    binary="$PWD/npm/platforms/$name/bin/$exe"
+    tgz="$out/$(cd "npm/platforms/$name" && npm pack --silent --pack-destination "$out" | tail -n 1)"
+    python3 scripts/release_checks.py tarball "$tgz" "package/bin/$exe" "$binary"
+    case "$name" in
+      linux-x64-musl) python3 scripts/release_checks.py round-trip "$binary" "$version" ;;
+      linux-arm64-*)
+        # round-trip starts one command with an empty environment: the emulator goes in a script.
+        printf '#!/bin/sh\nQEMU_LD_PREFIX=/usr/aarch64-linux-gnu exec qemu-aarch64-static %s "$@"\n' "$binary" > "$work/$name"
+        chmod 755 "$work/$name"
+        python3 scripts/release_checks.py round-trip "$work/$name" "$version" ;;
+    esac
+  done
+fi
 step "passed ($profile): $(cd "$out" && ls | tr '\n' ' ')"

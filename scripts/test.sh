@@ -38,8 +38,8 @@ rm -f "$node_log"
 step "other platforms (scripts/platforms.sh): Windows x64 under Wine, linux-arm64 glibc 2.17 under qemu, static musl in an empty root, macOS type-checked"
 bash scripts/platforms.sh
 
-step "release rehearsal (linux-x64, debug profile): build the platform package, npm pack, check the tarballs' files, install --offline, initialize + tools/list through the installed bin, MCPB version and binary"
-bash scripts/release-rehearsal.sh debug
+step "release rehearsal (linux-x64, debug profile; then the other Linux and the Windows-gnu packages built, packed, checked, Linux ones started): build the platform package, npm pack, check the tarballs' files, install --offline, initialize + tools/list through the installed bin, MCPB version and binary"
+bash scripts/release-rehearsal.sh debug --other-platforms
 
 step "real MCP client PyPI mcp 2.3, and release metadata against the registry schema (pinned, in a venv)"
 venv=tests/clients/python/.venv

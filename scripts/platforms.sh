@@ -95,9 +95,11 @@ doctor=$("${exe[@]}" doctor 2>&1 || true)
 grep -qF 'AppData\Roaming\IBANforge' <<<"$doctor" \
   || { printf 'platforms: doctor under Wine names no %%APPDATA%% path:\n%s\n' "$doctor" >&2; exit 1; }
 snippet=$("${exe[@]}" config print claude-desktop 2>&1)
-grep -qF 'AppData\Roaming\Claude' <<<"$snippet" && grep -qF '"command": "Z:\\' <<<"$snippet" \
+# The snippet names the .exe by its Windows path (Wine maps / to Z:\) and the Windows way to start npx.
+grep -qF '"command": "Z:\\' <<<"$snippet" && grep -qF 'ibanforge-mcp.exe"' <<<"$snippet" \
+  && grep -qF 'cmd /c npx' <<<"$snippet" \
   || { printf 'platforms: config print under Wine shows no Windows paths:\n%s\n' "$snippet" >&2; exit 1; }
-echo "doctor and config print: Windows paths (%APPDATA%, Z:\\...)"
+echo "doctor: %APPDATA% paths; config print: the .exe by its Windows path"
 wineserver -k 2>/dev/null || true
 took "Windows runs under Wine" "$t"
 

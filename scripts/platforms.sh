@@ -25,8 +25,9 @@ stand_in=target/debug/examples/stand-in-api
 [ -x "$stand_in" ] || cargo build --locked --example stand-in-api
 demo_iban='{"iban": "DE89 3704 0044 0532 0130 00"}'
 work=$(mktemp -d "${TMPDIR:-/tmp}/ibanforge-platforms.XXXXXX")
+pids=()
 cleanup() {
-  jobs -p | xargs -r kill 2>/dev/null || true
+  [ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true
   [ -n "${WINEPREFIX:-}" ] && wineserver -k 2>/dev/null || true
   rm -rf "$work"
 }
@@ -53,9 +54,11 @@ took install "$t"
 
 # The stand-in API on loopback, behind a recording proxy: the log says which routes got the key.
 exec 3< <(exec "$stand_in" 0 2>/dev/null)
+pids+=($!)
 read -r api <&3
 requests="$work/requests.log"
 exec 4< <(RECORD_SECRET=ifk_demo_exhausted exec $driver record --upstream "$api" --log "$requests")
+pids+=($!)
 read -r base <&4
 check_requests() {
   grep -q '^POST /v1/iban/validate authorization=yes' "$requests" \
@@ -66,9 +69,11 @@ check_requests() {
   fi
   : > "$requests"
 }
-keyed_sessions() { # the command that starts the server...
-  $driver session --env IBANFORGE_API_BASE="$base" --env IBANFORGE_API_KEY=ifk_demo_good --expect full -- "$@"
-  $driver session --env IBANFORGE_API_BASE="$base" --env IBANFORGE_API_KEY=ifk_demo_exhausted \
+keyed_sessions() { # [--clear-env] the command that starts the server...
+  local clear=()
+  if [ "$1" = --clear-env ]; then clear=(--clear-env); shift; fi
+  $driver session "${clear[@]}" --env IBANFORGE_API_BASE="$base" --env IBANFORGE_API_KEY=ifk_demo_good --expect full -- "$@"
+  $driver session "${clear[@]}" --env IBANFORGE_API_BASE="$base" --env IBANFORGE_API_KEY=ifk_demo_exhausted \
     --expect degraded:monthly_quota_exhausted -- "$@"
   check_requests
 }
@@ -120,10 +125,11 @@ t=$(date +%s)
 root="$work/empty-root"
 mkdir -p "$root"
 cp target/x86_64-unknown-linux-musl/debug/ibanforge-mcp "$root/"
-in_root=(env -i /usr/sbin/chroot "$root" /ibanforge-mcp)
+# The driver starts it with no environment but what it is given (--clear-env): no HOME, no PATH.
+in_root=(/usr/sbin/chroot "$root" /ibanforge-mcp)
 [ "$(ls -A "$root")" = ibanforge-mcp ] || { echo "platforms: the empty root holds more than the binary" >&2; exit 1; }
-$driver session --env IBANFORGE_OFFLINE=1 --expect offline:offline_mode -- "${in_root[@]}"
-keyed_sessions "${in_root[@]}"
+$driver session --clear-env --env IBANFORGE_OFFLINE=1 --expect offline:offline_mode -- "${in_root[@]}"
+keyed_sessions --clear-env "${in_root[@]}"
 answer=$(env -i IBANFORGE_API_KEY=ifk_demo_good /usr/sbin/chroot "$root" /ibanforge-mcp call validate_iban "$demo_iban" 2>/dev/null)
 grep -q 'api_unreachable — cannot verify https://api.ibanforge.com: this system has no CA certificates' <<<"$answer" \
   && grep -q 'SSL_CERT_FILE' <<<"$answer" \
@@ -137,7 +143,7 @@ if grep -q 'no CA certificates' <<<"$answer"; then
   printf 'platforms: with the CA bundle the Dockerfile copies, the binary still finds no certificates:\n%s\n' "$answer" >&2
   exit 1
 fi
-$driver session --env IBANFORGE_OFFLINE=1 --expect offline:offline_mode -- "${in_root[@]}"
+$driver session --clear-env --env IBANFORGE_OFFLINE=1 --expect offline:offline_mode -- "${in_root[@]}"
 echo "the Dockerfile's image contents (binary + /etc/ssl/certs/ca-certificates.crt): certificates found"
 took "musl runs in an empty root" "$t"
 

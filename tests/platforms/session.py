@@ -2,10 +2,11 @@
 starts it (`wine64 ibanforge-mcp.exe`, `qemu-aarch64-static ibanforge-mcp`, a chroot) gets a whole
 MCP session, and the answers are checked. Standard library only. scripts/platforms.sh runs it.
 
-  session.py session [--env K=V]... [--crlf] --expect MODE[:REASON] -- COMMAND...
+  session.py session [--env K=V]... [--crlf] [--clear-env] --expect MODE[:REASON] -- COMMAND...
       initialize, tools/list (the five tools), each of the five tools once; every answer must
       carry provenance.mode MODE (and reason REASON), its label line saying so; then stdin is
-      closed and the server must exit 0. --crlf ends every line sent with CR LF (Windows).
+      closed and the server must exit 0. --crlf ends every line sent with CR LF (Windows);
+      --clear-env starts COMMAND with only the --env variables (an empty root has no HOME).
   session.py watch --launcher CMD [--env K=V]... -- COMMAND...
       CMD starts a stand-in launcher that prints its process id (as the server sees process
       ids) and waits; the server starts with IBANFORGE_MCP_LAUNCHER_PID set to it and answers
@@ -49,8 +50,8 @@ class Fail(Exception):
 
 
 class Server:
-    def __init__(self, command, env, crlf=False):
-        full_env = dict(os.environ)
+    def __init__(self, command, env, crlf=False, clear_env=False):
+        full_env = {} if clear_env else dict(os.environ)
         full_env.update(env)
         self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env)
         self.started = time.monotonic()
@@ -136,7 +137,7 @@ def check_answer(tool, result, mode, reason):
 
 def run_session(args):
     mode, _, reason = args.expect.partition(":")
-    server = Server(args.command, parse_env(args.env), crlf=args.crlf)
+    server = Server(args.command, parse_env(args.env), crlf=args.crlf, clear_env=args.clear_env)
     try:
         info = server.initialize()
         server.send({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})
@@ -246,6 +247,7 @@ def main():
     s = sub.add_parser("session")
     s.add_argument("--env", action="append")
     s.add_argument("--crlf", action="store_true")
+    s.add_argument("--clear-env", action="store_true")
     s.add_argument("--expect", required=True)
     s.add_argument("command", nargs="+")
     w = sub.add_parser("watch")

@@ -20,6 +20,16 @@ export const CALLS = {
   check_compliance: { iban: 'MC5811222000010123456789030' },
 };
 
+/** The tools the server lists, in order: the committed definitions the registry generates. */
+export const TOOL_NAMES = JSON.parse(readFileSync(path.resolve(here, '../../schemas/tools.json'), 'utf8')).tools.map((t) => t.name);
+{
+  const missing = TOOL_NAMES.filter((n) => !(n in CALLS));
+  const unknown = Object.keys(CALLS).filter((n) => !TOOL_NAMES.includes(n));
+  if (missing.length || unknown.length) {
+    throw new Error(`tests/clients/common.mjs CALLS must hold one call per registered tool: add ${JSON.stringify(missing)}, remove ${JSON.stringify(unknown)}`);
+  }
+}
+
 /** Start the stand-in API (the example binary) and resolve with its base URL. */
 export async function startStandIn() {
   const child = spawn(standInBinary, ['0'], { stdio: ['ignore', 'pipe', 'inherit'] });

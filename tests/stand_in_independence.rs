@@ -115,8 +115,9 @@ fn the_stand_in_neither_depends_on_nor_includes_this_crate() {
     );
 }
 
-/// The resolved graph too: `cargo metadata` lists no path from the stand-in to this crate,
-/// whatever the manifest's spelling (workspace inheritance, a renamed dependency).
+/// Cargo's own reading of the manifest too (`cargo metadata --no-deps`: no download): the
+/// stand-in declares no dependency on this crate, whatever the manifest's spelling (workspace
+/// inheritance, a renamed dependency).
 #[test]
 fn cargo_sees_no_dependency_from_the_stand_in_on_this_crate() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -125,6 +126,7 @@ fn cargo_sees_no_dependency_from_the_stand_in_on_this_crate() {
             "metadata",
             "--format-version",
             "1",
+            "--no-deps",
             "--offline",
             "--manifest-path",
         ])

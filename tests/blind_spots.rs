@@ -525,6 +525,16 @@ async fn every_cross_check_outcome_has_a_fixture() {
         assert_eq!(v["provenance"]["mode"], "full", "{what}");
         assert_eq!(v["served_by"], "stand-in", "{what}: the API's answer");
         assert_cross_check(what, &v, status, local, rule);
+        if what == "both valid" {
+            // What was checked, named: the bank code is in the embedded register too.
+            let x = &v["provenance"]["cross_check"];
+            assert!(
+                x["rule"]
+                    .as_str()
+                    .is_some_and(|r| r.contains("mod-97") && r.contains("bank-code register")),
+                "{x}"
+            );
+        }
         assert_eq!(
             label.contains("WARNING: the offline engine disagrees"),
             status == "disagree",

@@ -109,6 +109,25 @@ fn every_list_kept_outside_src_names_the_registered_tools() {
         );
     }
 
+    // One example call per tool, for the real-client and platform tests.
+    let calls: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("tests/clients/calls.json")).unwrap(),
+    )
+    .unwrap();
+    let mut with_calls: Vec<&str> = calls
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut sorted = names.iter().map(String::as_str).collect::<Vec<_>>();
+    with_calls.sort_unstable();
+    sorted.sort_unstable();
+    assert_eq!(
+        with_calls, sorted,
+        "tests/clients/calls.json must hold one example call per registered tool"
+    );
+
     // The release checks and the client tests read schemas/tools.json: no list of their own.
     let checks = std::fs::read_to_string(root.join("scripts/release_checks.py")).unwrap();
     assert!(

@@ -559,6 +559,7 @@ pub fn rows_missing<'a>(rows: impl Iterator<Item = &'a IbanValidation>) -> Vec<S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tools::provenance::CrossCheckStatus;
     use serde_json::json;
 
     fn object(v: serde_json::Value) -> crate::api::JsonObject {
@@ -695,11 +696,11 @@ mod tests {
     fn disagreeing_rows_are_numbered_from_one() {
         let tb = Toolbox::new(std::sync::Arc::new(crate::config::Settings::default()));
         let engine = tb.local_engine();
-        let row = |status: &str| BatchRow {
+        let row = |status: CrossCheckStatus| BatchRow {
             validation: IbanValidation::local("DE89370400440532013000", &engine),
             provenance: RowProvenance {
                 cross_check: Some(CrossCheck {
-                    status: status.into(),
+                    status,
                     local_valid: Some(true),
                     rule: None,
                     detail: None,
@@ -708,7 +709,11 @@ mod tests {
             },
         };
         let mut batch = BatchValidation {
-            results: vec![row("disagree"), row("agree"), row("disagree")],
+            results: vec![
+                row(CrossCheckStatus::Disagree),
+                row(CrossCheckStatus::Agree),
+                row(CrossCheckStatus::Disagree),
+            ],
             count: 3,
             valid_count: 3,
             cost_usdc: None,
@@ -719,7 +724,10 @@ mod tests {
             disagreeing_rows(&batch),
             "WARNING: the offline engine disagrees with the API on row 1, 3 (see each row's cross_check)"
         );
-        batch.results = vec![row("agree"), row("not_checked")];
+        batch.results = vec![
+            row(CrossCheckStatus::Agree),
+            row(CrossCheckStatus::NotChecked),
+        ];
         assert_eq!(disagreeing_rows(&batch), "");
     }
 

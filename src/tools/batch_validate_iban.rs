@@ -15,7 +15,9 @@ use std::future::Future;
 use tokio::time::Instant as Deadline;
 
 use super::answer::Extra;
-use super::args::{Arguments, IbanInput, InputError, MAX_BATCH, bounded_array, field};
+use super::args::{
+    Arguments, IbanInput, InputError, MAX_BATCH, MAX_STRING_CHARS, bounded_array, field,
+};
 use super::cache::CacheKey;
 use super::iban_answer::{IBAN_KIND, IbanValidation, LOCAL_COVERS};
 use super::policy::{CallContext, Chain, Labelled, Toolbox, full_body, with_notes};
@@ -32,7 +34,7 @@ pub struct BatchValidateIban;
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct BatchArgs {
     /// 1 to 100 IBANs, each in any spacing or case. Results come back in the same order.
-    #[schemars(length(min = 1, max = 100), inner(length(min = 1, max = 256)))]
+    #[schemars(length(min = 1, max = MAX_BATCH), inner(length(min = 1, max = MAX_STRING_CHARS)))]
     pub ibans: Vec<String>,
 }
 

@@ -25,7 +25,7 @@ use super::provenance::{CrossCheck, Mode, Provenance, RowProvenance, Shortfall, 
 use super::text::{Text, plain};
 use super::tool::Tool;
 use crate::api::unknown_fields::keeps_unknown_fields;
-use crate::api::{Failure, PaidRequest, Reason};
+use crate::api::{Failure, PaidRequest, Reason, Usage};
 
 /// The `batch_validate_iban` tool.
 pub struct BatchValidateIban;
@@ -503,13 +503,13 @@ impl Labelled<BatchValidation> {
 /// How many rows a refusal says are still affordable: `cause.quota.remaining` units (one per
 /// IBAN), or `cause.credits.remaining` at the price per row that `required` implies.
 fn affordable_rows(refusal: &Failure, rows: usize) -> Option<usize> {
-    let number = |m: &crate::api::JsonObject, k: &str| m.get(k).and_then(serde_json::Value::as_u64);
     let k = match refusal.reason {
-        Reason::MonthlyQuotaInsufficient => number(refusal.quota.as_ref()?, "remaining")?,
+        Reason::MonthlyQuotaInsufficient => Usage::of(refusal.quota.as_ref()?).remaining?,
         Reason::CreditsInsufficient => {
-            let credits = refusal.credits.as_ref()?;
-            let remaining = number(credits, "remaining")?;
-            let per_row = number(credits, "required")
+            let credits = Usage::of(refusal.credits.as_ref()?);
+            let remaining = credits.remaining?;
+            let per_row = credits
+                .required
                 .map(|r| r.div_ceil(rows.max(1) as u64))
                 .filter(|&p| p > 0)
                 .unwrap_or(1);

@@ -9,7 +9,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::api::{Failure, JsonObject, Reason, Unlock};
+use crate::api::{Failure, JsonObject, Reason, Unlock, Usage};
 
 /// How complete an answer is. See the tool contract, "The provenance object".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -211,20 +211,18 @@ pub const BATCH_ROWS: u64 = 100;
 /// whether or not the API sends `X-Quota-Notice`), or credits that would not cover a
 /// 100-IBAN batch.
 pub fn usage_warnings(quota: Option<&JsonObject>, credits: Option<&JsonObject>) -> Vec<String> {
-    let number = |m: &JsonObject, k: &str| m.get(k).and_then(serde_json::Value::as_u64);
     let mut out = Vec::new();
-    if let Some(q) = quota
-        && let (Some(used), Some(limit)) = (number(q, "used"), number(q, "limit"))
+    if let Some(q) = quota.map(Usage::of)
+        && let (Some(used), Some(limit)) = (q.used, q.limit)
         && limit > 0
-        && (used * 5 >= limit * 4 || q.get("notice").is_some())
+        && (used * 5 >= limit * 4 || q.notice)
     {
-        let left = number(q, "remaining").unwrap_or(limit.saturating_sub(used));
+        let left = q.remaining.unwrap_or(limit.saturating_sub(used));
         out.push(format!(
             "quota warning: {used} of {limit} requests used this month, {left} left"
         ));
     }
-    if let Some(c) = credits
-        && let Some(left) = number(c, "remaining")
+    if let Some(left) = credits.and_then(|c| Usage::of(c).remaining)
         && left < BATCH_ROWS
     {
         out.push(format!(

@@ -29,8 +29,9 @@ use super::text::{Text, facts, plain, yes_no};
 use super::tool::{Paid, Tool};
 use crate::api::PaidRequest;
 use crate::api::unknown_fields::keeps_unknown_fields;
-use crate::engine::compliance::{CivilDate, ComplianceLists, FatfStatus, ListAge, as_of_in_words};
+use crate::engine::compliance::{ComplianceLists, FatfStatus, ListAge};
 use crate::engine::countries;
+use crate::engine::date::{CivilDate, as_of_in_words};
 use crate::engine::iban::CompactIban;
 
 /// The cache kind of a compliance check.

@@ -519,7 +519,7 @@ impl Toolbox {
 impl Toolbox {
     /// The same toolbox with the compliance lists' age judged on `day` instead of today
     /// (tests; reproducible transcripts). Nothing else changes.
-    pub fn with_lists_judged_on(mut self, day: crate::engine::compliance::CivilDate) -> Self {
+    pub fn with_lists_judged_on(mut self, day: crate::engine::date::CivilDate) -> Self {
         let file = self.lists.file().map(std::path::Path::to_path_buf);
         self.lists = Arc::new(ComplianceSource::new(file).judged_on(day));
         self

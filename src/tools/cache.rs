@@ -13,18 +13,33 @@ use std::time::{Duration, Instant, SystemTime};
 use serde_json::Value;
 
 use super::provenance::CacheHit;
-use crate::engine::compliance::CivilDate;
+use crate::engine::date::rfc3339;
 
-/// What a cached answer answers: a kind of question and its normalised input. An IBAN's
-/// validation is one kind whichever tool asked (a batch row and `validate_iban` share it).
+/// A kind of question whose full answers are kept. Each is a constant of the code that
+/// asks it (`iban_answer::IBAN_KIND`, `lookup_bic::BIC_KIND`, …): one kind may be asked by
+/// several tools (a batch row and `validate_iban` share the IBAN's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CacheKind(&'static str);
+
+impl CacheKind {
+    pub const fn new(name: &'static str) -> Self {
+        Self(name)
+    }
+
+    pub fn name(self) -> &'static str {
+        self.0
+    }
+}
+
+/// What a cached answer answers: a kind of question and its normalised input.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CacheKey {
-    pub kind: &'static str,
+    pub kind: CacheKind,
     pub input: String,
 }
 
 impl CacheKey {
-    pub fn new(kind: &'static str, input: impl Into<String>) -> Self {
+    pub fn new(kind: CacheKind, input: impl Into<String>) -> Self {
         Self {
             kind,
             input: input.into(),
@@ -162,25 +177,6 @@ impl SessionCache {
     }
 }
 
-/// `2026-11-30T14:05:09Z` from a system time (UTC, whole seconds).
-pub fn rfc3339(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let CivilDate {
-        year: y,
-        month: m,
-        day: d,
-    } = CivilDate::from_unix_days(days as i64);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,7 +185,7 @@ mod tests {
     #[test]
     fn keeps_full_answers_bounded_in_entries_and_age() {
         let c = SessionCache::new(2, Duration::from_secs(60));
-        let k = |s: &str| CacheKey::new("iban", s);
+        let k = |s: &str| CacheKey::new(CacheKind::new("iban"), s);
         c.put(k("A"), json!(1));
         c.put(k("B"), json!(2));
         c.put(k("C"), json!(3));
@@ -198,7 +194,7 @@ mod tests {
         assert_eq!(hit.body, json!(3));
         assert!(hit.hit.hit && hit.hit.age_s < 5);
         assert!(
-            c.get(&CacheKey::new("bic", "C")).is_none(),
+            c.get(&CacheKey::new(CacheKind::new("bic"), "C")).is_none(),
             "kinds do not mix"
         );
 
@@ -215,7 +211,7 @@ mod tests {
     #[tokio::test]
     async fn identical_questions_wait_for_the_first() {
         let c = Arc::new(SessionCache::new(10, Duration::from_secs(60)));
-        let k = CacheKey::new("iban", "A");
+        let k = CacheKey::new(CacheKind::new("iban"), "A");
         let first = c.asking(&k).await;
         let c2 = c.clone();
         let k2 = k.clone();
@@ -235,12 +231,5 @@ mod tests {
             c.in_flight.lock().unwrap().is_empty(),
             "nothing left behind"
         );
-    }
-
-    #[test]
-    fn formats_utc_times() {
-        assert_eq!(rfc3339(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_047_509);
-        assert_eq!(rfc3339(t), "2026-11-30T14:05:09Z");
     }
 }

@@ -11,14 +11,19 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::answer::{Country, Extra, Local, extra};
-use super::provenance::CrossCheck;
+use super::answer::{Country, Extra, OfflineEngine, extra};
+use super::cache::CacheKind;
+use super::provenance::{CrossCheck, CrossCheckStatus};
 use super::text::{Text, facts, plain, yes_no};
-use super::unknown_fields::keeps_unknown_fields;
+use crate::api::unknown_fields::keeps_unknown_fields;
+use crate::engine::iban::IbanError;
 use crate::engine::national::NationalCheck;
 use crate::engine::{banks, clearing, data};
 
 /// What a local IBAN answer covers (the label says it first).
+/// The cache kind of an IBAN's validation, shared by `validate_iban` and batch rows.
+pub const IBAN_KIND: CacheKind = CacheKind::new("iban");
+
 pub const LOCAL_COVERS: &str = "Local check only (IBAN registry structure, mod-97, national check digits, bank directory, SEPA scope by country); no issuer, risk or live bank data.";
 
 /// What an answer from the free format endpoint covers.
@@ -206,7 +211,13 @@ impl IbanValidation {
     /// Whether the country is one the local registry does not know: then (and only then)
     /// the API's free format endpoint knows more than the engine.
     pub fn country_unknown_locally(&self) -> bool {
-        self.error.as_deref() == Some("unsupported_country")
+        self.engine_error() == Some(IbanError::UnsupportedCountry)
+    }
+
+    /// The engine's error this answer's `error` code names (`None` for a valid IBAN, or a
+    /// code only the API uses).
+    pub fn engine_error(&self) -> Option<IbanError> {
+        self.error.as_deref().and_then(IbanError::from_code)
     }
 
     /// One line about the result (local or full).
@@ -412,12 +423,12 @@ impl IbanValidation {
     /// The offline engine's second opinion on this (full) answer about `input`: structure
     /// and mod-97, national check digits, and the bank-code register. The API's verdict is
     /// never changed; a disagreement names the rule.
-    pub fn cross_check(&self, input: &str, engine: &Local) -> CrossCheck {
+    pub fn cross_check(&self, input: &str, engine: &OfflineEngine) -> CrossCheck {
         let local = Self::local(input, engine);
         let national_rule = local.national_check.as_ref().and_then(|n| n.rule.clone());
         if local.country_unknown_locally() {
             return CrossCheck {
-                status: "not_checked".into(),
+                status: CrossCheckStatus::NotChecked,
                 local_valid: None,
                 rule: None,
                 detail: Some(
@@ -427,14 +438,11 @@ impl IbanValidation {
             };
         }
         let local_rule = |v: &IbanValidation| -> String {
-            match v.error.as_deref() {
-                Some("national_check_failed") => national_rule
+            match v.engine_error() {
+                Some(IbanError::NationalCheckFailed) => national_rule
                     .clone()
-                    .unwrap_or_else(|| "national check digits".into()),
-                Some("checksum_failed") | Some("invalid_check_digits") => "ISO 7064 mod-97".into(),
-                Some("wrong_length") => "IBAN registry length".into(),
-                Some("invalid_bban_structure") => "IBAN registry BBAN structure".into(),
-                Some(other) => other.to_string(),
+                    .unwrap_or_else(|| IbanError::NationalCheckFailed.rule().into()),
+                Some(e) => e.rule().into(),
                 None => "IBAN registry".into(),
             }
         };
@@ -442,7 +450,7 @@ impl IbanValidation {
             (true, false) => {
                 let rule = local_rule(&local);
                 CrossCheck {
-                    status: "disagree".into(),
+                    status: CrossCheckStatus::Disagree,
                     local_valid: Some(false),
                     detail: Some(format!(
                         "the API calls this IBAN valid, but it fails the {rule} check ({})",
@@ -455,7 +463,7 @@ impl IbanValidation {
                 }
             }
             (false, true) => CrossCheck {
-                status: "disagree".into(),
+                status: CrossCheckStatus::Disagree,
                 local_valid: Some(true),
                 rule: self.error.clone(),
                 detail: Some(format!(
@@ -468,7 +476,7 @@ impl IbanValidation {
                 )),
             },
             (false, false) => CrossCheck {
-                status: "agree".into(),
+                status: CrossCheckStatus::Agree,
                 local_valid: Some(false),
                 rule: Some(local_rule(&local)),
                 detail: Some("The offline engine also finds this IBAN invalid.".into()),
@@ -488,7 +496,7 @@ impl IbanValidation {
                         .clone()
                         .unwrap_or_else(|| "the register".into());
                     return CrossCheck {
-                        status: "disagree".into(),
+                        status: CrossCheckStatus::Disagree,
                         local_valid: Some(true),
                         detail: Some(format!(
                             "the API verified bank code {}, but the official register embedded here ({name}, as of {}) does not list it",
@@ -508,7 +516,7 @@ impl IbanValidation {
                     checked.push("bank-code register".into());
                 }
                 CrossCheck {
-                    status: "agree".into(),
+                    status: CrossCheckStatus::Agree,
                     local_valid: Some(true),
                     detail: Some(format!(
                         "The offline engine agrees ({}).",
@@ -521,7 +529,7 @@ impl IbanValidation {
     }
 
     /// Validate one IBAN with everything the engine knows offline.
-    pub fn local(input: &str, engine: &Local) -> Self {
+    pub fn local(input: &str, engine: &OfflineEngine) -> Self {
         let lists = engine.lists;
         let mut check = crate::engine::validate_iban(input, engine.validate);
         let valid = check.valid();

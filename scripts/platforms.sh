@@ -2,16 +2,18 @@
 # The cross-platform check: the binaries users get on other platforms, built here and run
 # under emulation (debug profile, one target dir per target, `nice`). The test command calls
 # it; run alone it needs target/debug/examples/stand-in-api (`cargo build --examples`).
-#   - Windows x64 (x86_64-pc-windows-gnu, mingw) under Wine: a five-tool session with CRLF
-#     lines; keyed sessions against the stand-in API over loopback (full; a 402 cause ->
+#   - Windows x64 (x86_64-pc-windows-gnu, mingw) under Wine: a session calling every registered
+#     tool (tests/platforms/session.py: the names from tools/list, the arguments from
+#     tests/clients/calls.json) with CRLF lines; keyed sessions against the stand-in API over loopback (full; a 402 cause ->
 #     degraded with that reason; the key never on the free endpoint); the launcher watch
 #     (IBANFORGE_MCP_LAUNCHER_PID of a killed process -> exit within 1 s); `doctor` and
 #     `config print` with Windows paths (%APPDATA%).
-#   - linux-arm64 on glibc 2.17 (cargo zigbuild) under qemu-aarch64-static: the session.
+#   - linux-arm64 on glibc 2.17 (cargo zigbuild) under qemu-aarch64-static: the session, EOF exit.
 #   - static musl x86_64 (cargo zigbuild), alone in an empty root (chroot: no /etc, no HOME,
 #     no certificates): offline session; keyed session to a loopback stand-in; a keyed call
 #     to https says why it cannot verify the API; with only what the Dockerfile copies (the
-#     binary and a CA bundle) that complaint is gone.
+#     binary and a CA bundle) that complaint is gone; the npm launcher, on a root whose ldd
+#     names musl, starts the linux-x64-musl package's binary.
 #   - macOS arm64 and x64: `cargo-zigbuild check` (linking needs Apple's SDK: not here).
 # Installs what it needs: apt packages, rustup targets, ziglang + cargo-zigbuild (PyPI,
 # pinned) in target/zig-venv. Must run as root (apt, chroot).
@@ -69,11 +71,12 @@ check_requests() {
   fi
   : > "$requests"
 }
-keyed_sessions() { # [--clear-env] the command that starts the server...
-  local clear=()
-  if [ "$1" = --clear-env ]; then clear=(--clear-env); shift; fi
-  $driver session "${clear[@]}" --env IBANFORGE_API_BASE="$base" --env IBANFORGE_API_KEY=ifk_demo_good --expect full -- "$@"
-  $driver session "${clear[@]}" --env IBANFORGE_API_BASE="$base" --env IBANFORGE_API_KEY=ifk_demo_exhausted \
+keyed_sessions() { # [session options: --clear-env, --paths STYLE] -- the command that starts the server...
+  local opts=()
+  while [ "$1" != -- ]; do opts+=("$1"); shift; done
+  shift
+  $driver session "${opts[@]}" --env IBANFORGE_API_BASE="$base" --env IBANFORGE_API_KEY=ifk_demo_good --expect full -- "$@"
+  $driver session "${opts[@]}" --env IBANFORGE_API_BASE="$base" --env IBANFORGE_API_KEY=ifk_demo_exhausted \
     --expect degraded:monthly_quota_exhausted -- "$@"
   check_requests
 }
@@ -93,8 +96,8 @@ export WINEPREFIX="$work/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,ms
 PATH="/usr/lib/wine:$PATH"
 wine64 wineboot -i >/dev/null 2>&1
 exe=(wine64 "$win/ibanforge-mcp.exe")
-$driver session --crlf --env IBANFORGE_OFFLINE=1 --expect offline:offline_mode -- "${exe[@]}"
-keyed_sessions "${exe[@]}"
+$driver session --crlf --paths windows --env IBANFORGE_OFFLINE=1 --expect offline:offline_mode -- "${exe[@]}"
+keyed_sessions --paths windows -- "${exe[@]}"
 $driver watch --launcher "exec wine64 '$win/launcher.exe'" --env IBANFORGE_OFFLINE=1 -- "${exe[@]}"
 doctor=$("${exe[@]}" doctor 2>&1 || true)
 grep -qF 'AppData\Roaming\IBANforge' <<<"$doctor" \
@@ -128,8 +131,8 @@ cp target/x86_64-unknown-linux-musl/debug/ibanforge-mcp "$root/"
 # The driver starts it with no environment but what it is given (--clear-env): no HOME, no PATH.
 in_root=(/usr/sbin/chroot "$root" /ibanforge-mcp)
 [ "$(ls -A "$root")" = ibanforge-mcp ] || { echo "platforms: the empty root holds more than the binary" >&2; exit 1; }
-$driver session --clear-env --env IBANFORGE_OFFLINE=1 --expect offline:offline_mode -- "${in_root[@]}"
-keyed_sessions --clear-env "${in_root[@]}"
+$driver session --clear-env --paths "root=$root" --env IBANFORGE_OFFLINE=1 --expect offline:offline_mode -- "${in_root[@]}"
+keyed_sessions --clear-env --paths "root=$root" -- "${in_root[@]}"
 answer=$(env -i IBANFORGE_API_KEY=ifk_demo_good /usr/sbin/chroot "$root" /ibanforge-mcp call validate_iban "$demo_iban" 2>/dev/null)
 grep -q 'api_unreachable — cannot verify https://api.ibanforge.com: this system has no CA certificates' <<<"$answer" \
   && grep -q 'SSL_CERT_FILE' <<<"$answer" \
@@ -143,8 +146,32 @@ if grep -q 'no CA certificates' <<<"$answer"; then
   printf 'platforms: with the CA bundle the Dockerfile copies, the binary still finds no certificates:\n%s\n' "$answer" >&2
   exit 1
 fi
-$driver session --clear-env --env IBANFORGE_OFFLINE=1 --expect offline:offline_mode -- "${in_root[@]}"
+$driver session --clear-env --paths "root=$root" --env IBANFORGE_OFFLINE=1 --expect offline:offline_mode -- "${in_root[@]}"
 echo "the Dockerfile's image contents (binary + /etc/ssl/certs/ca-certificates.crt): certificates found"
+# The npm launcher on a musl system: a root whose /usr/bin/ldd names musl, as Alpine's does,
+# holding node (this machine's, with the libraries it loads: no musl build of node is to be
+# had here), the launcher package and the linux-x64-musl package around the static binary.
+# The launcher must pick that package; told glibc by ldd, it must look for the gnu one.
+npm_root="$work/npm-root"
+node_bin=$(readlink -f "$(command -v node)")
+musl_pkg="$npm_root/app/node_modules/@ibanforge/mcp-linux-x64-musl"
+mkdir -p "$npm_root/usr/bin" "$musl_pkg/bin"
+cp "$node_bin" "$npm_root/usr/bin/node"
+for lib in $(ldd "$node_bin" | grep -o '/[^ ]*'); do
+  mkdir -p "$npm_root$(dirname "$lib")"
+  cp -L "$lib" "$npm_root$lib"
+done
+cp -r npm/ibanforge-mcp "$npm_root/app/node_modules/ibanforge-mcp"
+cp npm/platforms/linux-x64-musl/package.json "$musl_pkg/"
+cp target/x86_64-unknown-linux-musl/debug/ibanforge-mcp "$musl_pkg/bin/"
+via_launcher=(/usr/sbin/chroot "$npm_root" /usr/bin/node /app/node_modules/ibanforge-mcp/bin/ibanforge-mcp.js)
+printf '#!/bin/sh\nexec /lib/ld-musl-x86_64.so.1 --list -- "$@"\n' > "$npm_root/usr/bin/ldd"
+$driver session --clear-env --env IBANFORGE_OFFLINE=1 --expect offline:offline_mode -- "${via_launcher[@]}"
+printf '#!/bin/sh\n# ldd of the GNU C Library\n' > "$npm_root/usr/bin/ldd"
+refusal=$(env -i "${via_launcher[@]}" --version 2>&1 || true)
+grep -qF 'no prebuilt binary for linux-x64 (@ibanforge/mcp-linux-x64-gnu is not installed' <<<"$refusal" \
+  || { printf 'platforms: on glibc the launcher should look for the gnu package:\n%s\n' "$refusal" >&2; exit 1; }
+echo "npm launcher: ldd naming musl -> @ibanforge/mcp-linux-x64-musl started; naming glibc -> looks for the gnu package"
 took "musl runs in an empty root" "$t"
 
 t=$(date +%s)

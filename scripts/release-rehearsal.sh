@@ -86,7 +86,12 @@ mcpb="$out/ibanforge-mcp-$platform.mcpb"
 bash mcpb/build.sh "npm/platforms/$platform/bin/ibanforge-mcp" "$mcpb" >&2
 python3 scripts/release_checks.py mcpb "$mcpb" "$version" "npm/platforms/$platform/bin/ibanforge-mcp"
 if [ "$others" = 1 ]; then
-  step "7/7 the other platform packages this machine can build ($profile), packed, checked, run where an emulator is at hand"
+  step "7 (--other-platforms) the other platform packages this machine can build ($profile), packed, checked, run where an emulator is at hand"
+  rustup target add aarch64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-musl x86_64-pc-windows-gnu >/dev/null
+  # The Windows linker and the arm64 emulator come from apt; scripts/platforms.sh installs them.
+  for tool in x86_64-w64-mingw32-gcc qemu-aarch64-static; do
+    command -v "$tool" >/dev/null || { echo "release-rehearsal: --other-platforms needs $tool: run scripts/platforms.sh first (it installs it)" >&2; exit 2; }
+  done
   for name in linux-arm64-gnu linux-x64-musl linux-arm64-musl win32-x64; do
     exe=ibanforge-mcp
     [ "$name" = win32-x64 ] && exe=ibanforge-mcp.exe

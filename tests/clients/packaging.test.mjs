@@ -18,7 +18,28 @@ import { binary, environNames, PATH, UNSET_DEFAULTS } from './common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const PLATFORM_PACKAGE = { 'linux-x64': 'linux-x64-gnu', 'linux-arm64': 'linux-arm64-gnu', 'darwin-x64': 'darwin-x64', 'darwin-arm64': 'darwin-arm64', 'win32-x64': 'win32-x64' }[`${process.platform}-${process.arch}`];
+// The launcher's key for this machine, found as it finds it (bin/ibanforge-mcp.js): Linux on
+// musl (Alpine) is `linux-<arch>-musl`, whose /usr/bin/ldd names musl.
+function isMusl() {
+  try {
+    const ldd = readFileSync('/usr/bin/ldd', 'latin1');
+    if (ldd.includes('musl')) return true;
+    if (ldd.includes('GNU C Library') || ldd.includes('GLIBC')) return false;
+  } catch {
+    // no ldd: Node's report has a glibc version only on glibc
+  }
+  return !process.report.getReport().header.glibcVersionRuntime;
+}
+const PLATFORM_KEY = `${process.platform}-${process.arch}${process.platform === 'linux' && isMusl() ? '-musl' : ''}`;
+const PLATFORM_PACKAGE = {
+  'linux-x64': 'linux-x64-gnu',
+  'linux-arm64': 'linux-arm64-gnu',
+  'linux-x64-musl': 'linux-x64-musl',
+  'linux-arm64-musl': 'linux-arm64-musl',
+  'darwin-x64': 'darwin-x64',
+  'darwin-arm64': 'darwin-arm64',
+  'win32-x64': 'win32-x64',
+}[PLATFORM_KEY];
 
 let work;
 let prefix; // an npm prefix with both packages installed from their tarballs
@@ -126,7 +147,7 @@ test('with no binary for the platform, the launcher says so in one stderr line',
   assert.equal(r.stdout, '');
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0], new RegExp(`no prebuilt binary for ${process.platform}-${process.arch}`));
+  assert.match(lines[0], new RegExp(`no prebuilt binary for ${PLATFORM_KEY}[ .]`));
   assert.match(lines[0], /IBANFORGE_MCP_BINARY/);
 });
 

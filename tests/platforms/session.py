@@ -2,11 +2,23 @@
 starts it (`wine64 ibanforge-mcp.exe`, `qemu-aarch64-static ibanforge-mcp`, a chroot) gets a whole
 MCP session, and the answers are checked. Standard library only. scripts/platforms.sh runs it.
 
-  session.py session [--env K=V]... [--crlf] [--clear-env] --expect MODE[:REASON] -- COMMAND...
-      initialize, tools/list (the five tools), each of the five tools once; every answer must
-      carry provenance.mode MODE (and reason REASON), its label line saying so; then stdin is
-      closed and the server must exit 0. --crlf ends every line sent with CR LF (Windows);
-      --clear-env starts COMMAND with only the --env variables (an empty root has no HOME).
+  session.py session [--env K=V]... [--crlf] [--clear-env] [--paths posix|windows|root=DIR] --expect MODE[:REASON] -- COMMAND...
+      initialize; tools/list, whose names must be those of tests/clients/calls.json (one example
+      call per registered tool, checked against the registry by tests/schemas_drift.rs); then
+      each listed tool is called once with its example, so a new tool is covered here the day
+      it is registered. What each answer must be follows from the tool's annotations:
+        - read-only and open-world (the hosted API's fallback chain): provenance.mode MODE (and
+          reason REASON), its label line saying so;
+        - closed-world (answered by the engine alone): a full local answer, whatever MODE;
+        - not read-only (it changes something, e.g. stores a key): a well-formed answer with
+          text (an error answer is shown, not failed: what it may do depends on state this
+          session does not set up; its own tests cover it). Every answer is a result, never a
+          protocol error or a crash.
+      Then stdin is closed and the server must exit 0. --crlf ends every line sent with CR LF
+      (Windows); --clear-env starts COMMAND with only the --env variables (an empty root has
+      no HOME). An example argument naming a file of this repository (a path with a `/` that
+      exists) is given as the server sees it: --paths posix (absolute, the default), windows
+      (Z:\\... as Wine maps /), root=DIR (copied into the chroot DIR, given from its /).
   session.py watch --launcher CMD [--env K=V]... -- COMMAND...
       CMD starts a stand-in launcher that prints its process id (as the server sees process
       ids) and waits; the server starts with IBANFORGE_MCP_LAUNCHER_PID set to it and answers
@@ -23,6 +35,8 @@ with what went wrong.
 
 import argparse
 import http.client
+import pathlib
+import shutil
 import http.server
 import json
 import os
@@ -34,13 +48,8 @@ import threading
 import time
 import urllib.parse
 
-TOOLS = {
-    "validate_iban": {"iban": "DE89 3704 0044 0532 0130 00"},
-    "batch_validate_iban": {"ibans": ["DE89 3704 0044 0532 0130 00", "CH93 0076 2011 6238 5295 7", "GB82 WEST 1234 5698 7654 32"]},
-    "lookup_bic": {"bic": "DEUTDEFF"},
-    "lookup_ch_clearing": {"iid": "00230"},
-    "check_compliance": {"iban": "CH93 0076 2011 6238 5295 7"},
-}
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+CALLS_FILE = ROOT / "tests" / "clients" / "calls.json"
 LABELS = {"degraded": "DEGRADED RESULT", "anonymous": "ANONYMOUS RESULT", "offline": "OFFLINE RESULT"}
 DEADLINE_S = 120.0  # a whole session, start-up of an emulator included
 
@@ -118,7 +127,12 @@ def parse_env(pairs):
     return env
 
 
+def answer_text(result):
+    return next((c.get("text", "") for c in result.get("content", []) if c.get("type") == "text"), "")
+
+
 def check_answer(tool, result, mode, reason):
+    """A fallback-chain tool's answer (or, with mode full and source local, the engine's)."""
     if result.get("isError"):
         raise Fail(f"{tool}: isError: {json.dumps(result)[:400]}")
     provenance = (result.get("structuredContent") or {}).get("provenance") or {}
@@ -126,8 +140,7 @@ def check_answer(tool, result, mode, reason):
         raise Fail(f"{tool}: provenance.mode {provenance.get('mode')!r}, expected {mode!r}: {json.dumps(provenance)[:400]}")
     if reason is not None and provenance.get("reason") != reason:
         raise Fail(f"{tool}: provenance.reason {provenance.get('reason')!r}, expected {reason!r}")
-    text = next((c.get("text", "") for c in result.get("content", []) if c.get("type") == "text"), "")
-    first = text.split("\n", 1)[0]
+    first = answer_text(result).split("\n", 1)[0]
     if mode in LABELS and not first.startswith(LABELS[mode]):
         raise Fail(f"{tool}: label line {first[:120]!r} does not start with {LABELS[mode]!r}")
     if mode == "full" and any(first.startswith(label) for label in LABELS.values()):
@@ -135,19 +148,68 @@ def check_answer(tool, result, mode, reason):
     return provenance
 
 
+def kind_of(definition):
+    """What a tool's annotations say about the answer to expect (see the module's comment)."""
+    hints = definition.get("annotations") or {}
+    # MCP's defaults for a missing hint: not read-only, open-world.
+    if not hints.get("readOnlyHint", False):
+        return "changes"
+    return "chain" if hints.get("openWorldHint", True) else "engine"
+
+
+def map_paths(value, style):
+    """An example's file arguments as the server under test sees them (see --paths)."""
+    if isinstance(value, dict):
+        return {k: map_paths(v, style) for k, v in value.items()}
+    if isinstance(value, list):
+        return [map_paths(v, style) for v in value]
+    if not (isinstance(value, str) and "/" in value and not value.startswith(("http:", "https:")) and len(value) < 4096):
+        return value
+    local = (ROOT / value).resolve()
+    if not (local.is_file() and ROOT in local.parents):
+        return value
+    if style == "windows":
+        return "Z:" + str(local).replace("/", "\\")
+    if style.startswith("root="):
+        inside = local.relative_to(ROOT)
+        copy = pathlib.Path(style[len("root="):]) / inside
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(local, copy)
+        return "/" + inside.as_posix()
+    return str(local)
+
+
 def run_session(args):
     mode, _, reason = args.expect.partition(":")
+    calls = json.loads(pathlib.Path(args.calls).read_text(encoding="utf-8"))
     server = Server(args.command, parse_env(args.env), crlf=args.crlf, clear_env=args.clear_env)
     try:
         info = server.initialize()
         server.send({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})
-        names = sorted(t["name"] for t in server.receive(2).get("tools", []))
-        if names != sorted(TOOLS):
-            raise Fail(f"tools/list gave {names}, expected {sorted(TOOLS)}")
+        tools = server.receive(2).get("tools", [])
+        names = [t["name"] for t in tools]
+        if sorted(names) != sorted(calls):
+            raise Fail(f"tools/list gave {sorted(names)}; tests/clients/calls.json has examples for {sorted(calls)}")
         seen = []
-        for n, (tool, arguments) in enumerate(TOOLS.items(), start=3):
+        for n, definition in enumerate(tools, start=3):
+            tool = definition["name"]
+            arguments = map_paths(calls[tool], args.paths)
             server.send({"jsonrpc": "2.0", "id": n, "method": "tools/call", "params": {"name": tool, "arguments": arguments}})
-            provenance = check_answer(tool, server.receive(n), mode, reason or None)
+            result = server.receive(n)
+            kind = kind_of(definition)
+            if kind == "chain":
+                provenance = check_answer(tool, result, mode, reason or None)
+            elif kind == "engine":
+                provenance = check_answer(tool, result, "full", None)
+                if provenance.get("source") != "local":
+                    raise Fail(f"{tool}: a closed-world tool's answer from {provenance.get('source')!r}, not the local engine")
+            else:
+                if not answer_text(result).strip():
+                    raise Fail(f"{tool}: an answer with no text: {json.dumps(result)[:400]}")
+                provenance = (result.get("structuredContent") or {}).get("provenance") or {}
+                if result.get("isError"):
+                    seen.append(f"{tool}=error-answer({answer_text(result).splitlines()[0][:80]!r})")
+                    continue
             seen.append(f"{tool}={provenance.get('mode')}/{provenance.get('source')}")
         server.proc.stdin.close()
         try:
@@ -157,7 +219,7 @@ def run_session(args):
         if code != 0:
             raise Fail(f"the server exited with {code} after stdin closed")
         crlf = " (CRLF lines)" if args.crlf else ""
-        print(f"session{crlf}: {info.get('name')} {info.get('version')}: {' '.join(seen)}; EOF -> exit 0 in {time.monotonic() - server.started:.1f} s")
+        print(f"session{crlf}: {info.get('name')} {info.get('version')}, {len(tools)} tools: {' '.join(seen)}; EOF -> exit 0 in {time.monotonic() - server.started:.1f} s")
     except (Fail, BrokenPipeError) as e:
         server.kill()
         tail = "\n".join(server.stderr[-15:])
@@ -248,6 +310,8 @@ def main():
     s.add_argument("--env", action="append")
     s.add_argument("--crlf", action="store_true")
     s.add_argument("--clear-env", action="store_true")
+    s.add_argument("--paths", default="posix")
+    s.add_argument("--calls", default=str(CALLS_FILE), help="the example calls (default: tests/clients/calls.json)")
     s.add_argument("--expect", required=True)
     s.add_argument("command", nargs="+")
     w = sub.add_parser("watch")

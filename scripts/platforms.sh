@@ -2,18 +2,20 @@
 # The cross-platform check: the binaries users get on other platforms, built here and run
 # under emulation (debug profile, one target dir per target, `nice`). The test command calls
 # it; run alone it needs target/debug/examples/stand-in-api (`cargo build --examples`).
-#   - Windows x64 (x86_64-pc-windows-gnu, mingw) under Wine: a session calling every registered
-#     tool (tests/platforms/session.py: the names from tools/list, the arguments from
-#     tests/clients/calls.json) with CRLF lines; keyed sessions against the stand-in API over loopback (full; a 402 cause ->
+# Each session (tests/platforms/session.py) calls every registered tool: the names from
+# tools/list, the arguments from tests/clients/calls.json.
+#   - Windows x64 (x86_64-pc-windows-gnu, MinGW) under Wine: an offline session with CRLF
+#     lines; keyed sessions against the stand-in API over loopback (full; a 402 cause ->
 #     degraded with that reason; the key never on the free endpoint); the launcher watch
 #     (IBANFORGE_MCP_LAUNCHER_PID of a killed process -> exit within 1 s); `doctor` and
 #     `config print` with Windows paths (%APPDATA%).
 #   - linux-arm64 on glibc 2.17 (cargo zigbuild) under qemu-aarch64-static: the session, EOF exit.
-#   - static musl x86_64 (cargo zigbuild), alone in an empty root (chroot: no /etc, no HOME,
-#     no certificates): offline session; keyed session to a loopback stand-in; a keyed call
-#     to https says why it cannot verify the API; with only what the Dockerfile copies (the
-#     binary and a CA bundle) that complaint is gone; the npm launcher, on a root whose ldd
-#     names musl, starts the linux-x64-musl package's binary.
+#   - static musl x86_64, built by the Dockerfile's command from its build context: alone in an
+#     empty root (chroot: no /etc, no HOME, no certificates): offline session; keyed sessions
+#     to a loopback stand-in; a keyed call to https says why it cannot verify the API; with
+#     only what the Dockerfile's image holds (the binary and a CA bundle) that complaint is
+#     gone; the npm launcher, on a root whose ldd names musl, starts the linux-x64-musl
+#     package's binary.
 #   - macOS arm64 and x64: `cargo-zigbuild check` (linking needs Apple's SDK: not here).
 # Installs what it needs: apt packages, rustup targets, ziglang + cargo-zigbuild (PyPI,
 # pinned) in target/zig-venv. Must run as root (apt, chroot).
@@ -121,13 +123,33 @@ $driver session --env IBANFORGE_OFFLINE=1 --expect offline:offline_mode -- "${ar
 took "linux-arm64 run under qemu" "$t"
 
 t=$(date +%s)
-step "static musl x86_64: cargo zigbuild --target x86_64-unknown-linux-musl (debug), run alone in an empty root"
-nice -n 10 cargo zigbuild --locked -p ibanforge-mcp --bin ibanforge-mcp --target x86_64-unknown-linux-musl
+step "static musl x86_64, built as the Dockerfile builds it (from its build context), run alone in an empty root"
+# Docker cannot run here: the Dockerfile's build command runs on a copy of its build context
+# (.dockerignore applied), so a file the build needs but the context leaves out fails here.
+# The debug profile (the image builds --release: same sources, minutes more); a fixed directory
+# with the files' times kept, so a second run rebuilds nothing.
+# The image must be what this tests: zig and cargo-zigbuild pinned as the release builds pin
+# them, the build command run below, and a final stage copying only the binary and the CA bundle.
+pins="ziglang==0.17.1 cargo-zigbuild==0.24.1"
+grep -qF "pip install --no-cache-dir $pins" Dockerfile && grep -qF "install --quiet --disable-pip-version-check $pins" npm/build-platform-package.sh \
+  || { echo "platforms: the Dockerfile and npm/build-platform-package.sh must pin $pins" >&2; exit 1; }
+grep -qF 'cargo zigbuild --release --locked -p ibanforge-mcp --bin ibanforge-mcp --target "$target"' Dockerfile \
+  || { echo "platforms: the Dockerfile no longer builds with the command this check runs" >&2; exit 1; }
+final_copies=$(sed -n '/^FROM scratch/,$p' Dockerfile | grep '^COPY' | sort)
+expected_copies=$(printf '%s\n' 'COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt' 'COPY --from=build /ibanforge-mcp /ibanforge-mcp' | sort)
+[ "$final_copies" = "$expected_copies" ] \
+  || { printf 'platforms: the image copies what the empty-root test does not hold:\n%s\n' "$final_copies" >&2; exit 1; }
+context=target/docker-context
+rm -rf "$context"
+python3 tests/platforms/docker_context.py "$context"
+(cd "$context" && CARGO_TARGET_DIR="$PWD/../../target" nice -n 10 \
+  cargo zigbuild --locked -p ibanforge-mcp --bin ibanforge-mcp --target x86_64-unknown-linux-musl)
+musl_bin=target/x86_64-unknown-linux-musl/debug/ibanforge-mcp
 took "musl build" "$t"
 t=$(date +%s)
 root="$work/empty-root"
 mkdir -p "$root"
-cp target/x86_64-unknown-linux-musl/debug/ibanforge-mcp "$root/"
+cp "$musl_bin" "$root/"
 # The driver starts it with no environment but what it is given (--clear-env): no HOME, no PATH.
 in_root=(/usr/sbin/chroot "$root" /ibanforge-mcp)
 [ "$(ls -A "$root")" = ibanforge-mcp ] || { echo "platforms: the empty root holds more than the binary" >&2; exit 1; }
@@ -163,7 +185,7 @@ for lib in $(ldd "$node_bin" | grep -o '/[^ ]*'); do
 done
 cp -r npm/ibanforge-mcp "$npm_root/app/node_modules/ibanforge-mcp"
 cp npm/platforms/linux-x64-musl/package.json "$musl_pkg/"
-cp target/x86_64-unknown-linux-musl/debug/ibanforge-mcp "$musl_pkg/bin/"
+cp "$musl_bin" "$musl_pkg/bin/"
 via_launcher=(/usr/sbin/chroot "$npm_root" /usr/bin/node /app/node_modules/ibanforge-mcp/bin/ibanforge-mcp.js)
 printf '#!/bin/sh\nexec /lib/ld-musl-x86_64.so.1 --list -- "$@"\n' > "$npm_root/usr/bin/ldd"
 $driver session --clear-env --env IBANFORGE_OFFLINE=1 --expect offline:offline_mode -- "${via_launcher[@]}"

@@ -10,7 +10,6 @@
 //! which lists may no longer be the list-maker's latest, judged on a day the caller passes
 //! in — this module never reads a clock, so every answer about age is reproducible.
 
-
 use serde::{Deserialize, Serialize};
 
 use super::data;

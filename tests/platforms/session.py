@@ -19,6 +19,7 @@ MCP session, and the answers are checked. Standard library only. scripts/platfor
       no HOME). An example argument naming a file of this repository (a path with a `/` that
       exists) is given as the server sees it: --paths posix (absolute, the default), windows
       (Z:\\... as Wine maps /), root=DIR (copied into the chroot DIR, given from its /).
+      --calls FILE reads the examples from another file (another branch's, say).
   session.py watch --launcher CMD [--env K=V]... -- COMMAND...
       CMD starts a stand-in launcher that prints its process id (as the server sees process
       ids) and waits; the server starts with IBANFORGE_MCP_LAUNCHER_PID set to it and answers
@@ -35,12 +36,12 @@ with what went wrong.
 
 import argparse
 import http.client
-import pathlib
-import shutil
 import http.server
 import json
 import os
+import pathlib
 import selectors
+import shutil
 import signal
 import subprocess
 import sys

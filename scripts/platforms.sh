@@ -16,6 +16,8 @@
 #     only what the Dockerfile's image holds (the binary and a CA bundle) that complaint is
 #     gone; the npm launcher, on a root whose ldd names musl, starts the linux-x64-musl
 #     package's binary.
+#   - static musl aarch64 under qemu, alone in an empty root (the binary and the static
+#     emulator): offline and keyed sessions.
 #   - macOS arm64 and x64: `cargo-zigbuild check` (linking needs Apple's SDK: not here).
 # Installs what it needs: apt packages, rustup targets, ziglang + cargo-zigbuild (PyPI,
 # pinned) in target/zig-venv. Must run as root (apt, chroot).
@@ -49,7 +51,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 rustup target add x86_64-pc-windows-gnu aarch64-unknown-linux-gnu x86_64-unknown-linux-musl \
-  aarch64-apple-darwin x86_64-apple-darwin >/dev/null
+  aarch64-unknown-linux-musl aarch64-apple-darwin x86_64-apple-darwin >/dev/null
 venv=target/zig-venv
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check ziglang==0.17.1 cargo-zigbuild==0.24.1
@@ -195,6 +197,20 @@ grep -qF 'no prebuilt binary for linux-x64 (@ibanforge/mcp-linux-x64-gnu is not 
   || { printf 'platforms: on glibc the launcher should look for the gnu package:\n%s\n' "$refusal" >&2; exit 1; }
 echo "npm launcher: ldd naming musl -> @ibanforge/mcp-linux-x64-musl started; naming glibc -> looks for the gnu package"
 took "musl runs in an empty root" "$t"
+
+t=$(date +%s)
+step "static musl aarch64: cargo zigbuild --target aarch64-unknown-linux-musl (debug), run under qemu alone in an empty root"
+nice -n 10 cargo zigbuild --locked -p ibanforge-mcp --bin ibanforge-mcp --target aarch64-unknown-linux-musl
+took "musl aarch64 build" "$t"
+t=$(date +%s)
+# The root holds the binary and the (static) emulator that runs it, nothing else.
+arm_root="$work/empty-root-arm64"
+mkdir -p "$arm_root"
+cp target/aarch64-unknown-linux-musl/debug/ibanforge-mcp "$(command -v qemu-aarch64-static)" "$arm_root/"
+in_arm_root=(/usr/sbin/chroot "$arm_root" /qemu-aarch64-static /ibanforge-mcp)
+$driver session --clear-env --paths "root=$arm_root" --env IBANFORGE_OFFLINE=1 --expect offline:offline_mode -- "${in_arm_root[@]}"
+keyed_sessions --clear-env --paths "root=$arm_root" -- "${in_arm_root[@]}"
+took "musl aarch64 runs in an empty root" "$t"
 
 t=$(date +%s)
 step "macOS arm64 and x64: cargo-zigbuild check (linking needs Apple's SDK, not available here)"

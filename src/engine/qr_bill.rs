@@ -675,8 +675,9 @@ pub fn check(payload: &str, validate_iban: impl Fn(&str) -> IbanCheck) -> BillCh
     }
     let bill_info = get(31);
     c.max_len(Field::BillInformation, bill_info, 140);
-    let both = message.chars().count() + bill_info.chars().count();
-    if both > 140 {
+    let (m, b) = (message.chars().count(), bill_info.chars().count());
+    let both = m + b;
+    if both > 140 && m <= 140 && b <= 140 {
         c.error(
             Field::Message,
             Rule::AdditionalInformationTooLong,

@@ -16,6 +16,7 @@ pub mod args;
 pub mod batch_validate_iban;
 pub mod cache;
 pub mod check_compliance;
+pub mod check_swiss_qr_bill;
 pub mod doctor;
 pub mod iban_answer;
 pub mod lists;
@@ -28,6 +29,7 @@ pub mod text;
 pub mod tool;
 mod unknown_fields;
 pub mod validate_iban;
+pub mod validate_payment_reference;
 
 use std::sync::Arc;
 

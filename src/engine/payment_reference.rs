@@ -679,7 +679,7 @@ fn candidates(compact: &str, belgian: bool) -> Vec<Scheme> {
     if n == 12 {
         out.push(Scheme::BeOgm);
     }
-    if n <= 20 && n >= 4 {
+    if (4..=20).contains(&n) {
         out.push(Scheme::FiRef);
     }
     out.push(Scheme::NoKid);

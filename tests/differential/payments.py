@@ -3,8 +3,8 @@
 References: thousands of generated references per scheme — valid ones made by the other
 library's own check-digit routine, and broken ones (one digit substituted, two adjacent
 characters swapped) — are checked by this engine (`ibanforge-mcp check-references`) and by
-python-stdnum (`iso11649`, `ch.esr`, `be.ogm_vcs`, `luhn`) and norwegian-numbers (KID MOD10 /
-MOD11). Every verdict must agree; for KID and OCR each variant's verdict must agree.
+python-stdnum (`iso11649`, `ch.esr`, `be.ogm_vcs`, `luhn`), norwegian-numbers (KID MOD10 /
+MOD11) and finnish-bank-utils (npm, run by node from tests/differential/finnish). Every verdict must agree; for KID and OCR each variant's verdict must agree.
 
 QR-bills: random valid bills are made by the `qrbill` package (structured addresses, QR-IBAN
 with a QR reference, ordinary IBAN with SCOR or none, amounts, debtors, messages, bill
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import string
 import subprocess
@@ -92,8 +93,24 @@ def reference_corpus(rng: random.Random) -> list[tuple[str, str, object]]:
     return corpus
 
 
+FINNISH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "finnish")
+
+
+def finnish_corpus(rng: random.Random) -> list[tuple[str, str, object]]:
+    """Finnish references made and judged by finnish-bank-utils (node, tests/differential/finnish)."""
+    bases = [str(rng.randint(1, 9)) + digits(rng, rng.randint(2, 18)) for _ in range(PER_SCHEME)]
+    made = json.loads(subprocess.run(
+        ["node", "check.js"], cwd=FINNISH, input=json.dumps({"generate": bases, "check": []}),
+        capture_output=True, text=True, check=True, timeout=120).stdout)["generated"]
+    refs = [r for ref in made for r in (ref, broken(rng, ref, string.digits))]
+    valid = json.loads(subprocess.run(
+        ["node", "check.js"], cwd=FINNISH, input=json.dumps({"generate": [], "check": refs}),
+        capture_output=True, text=True, check=True, timeout=120).stdout)["valid"]
+    return [("fi_ref", r, v) for r, v in zip(refs, valid)]
+
+
 def check_references(binary: str, rng: random.Random) -> int:
-    corpus = reference_corpus(rng)
+    corpus = reference_corpus(rng) + finnish_corpus(rng)
     out = run(binary, "check-references", [f"{s}\t{r}" for s, r, _ in corpus])
     counts: dict[str, list[int]] = {}
     bad = []

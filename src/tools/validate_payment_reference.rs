@@ -286,4 +286,19 @@ mod tests {
         let e = parse(json!({"reference": "x".repeat(257)}).as_object()).unwrap_err();
         assert!(e.0.contains("at most 256"), "{e}");
     }
+
+    #[test]
+    fn no_path_to_the_network() {
+        // The answer is the engine's alone: the file reaches neither the API client nor the
+        // policy that would call it, so no configuration (key, stand-in, offline) can make
+        // it send a request or answer differently.
+        let code = include_str!("validate_payment_reference.rs");
+        for room in [
+            concat!("crate::", "api"),
+            concat!("super::", "policy"),
+            concat!("reqw", "est"),
+        ] {
+            assert!(!code.contains(room), "{room}");
+        }
+    }
 }

@@ -550,6 +550,13 @@ fn variant_verdict(
 
 fn check_kid(r: &str) -> SchemeCheck {
     let s = Scheme::NoKid;
+    if !r.is_ascii() {
+        return SchemeCheck::fail(
+            s,
+            ReferenceError::InvalidFormat,
+            "a KID has digits only (a MOD11 KID may end in -)".into(),
+        );
+    }
     let (body, last) = r.split_at(r.len().saturating_sub(1));
     let body_digits = digits(body);
     let last_ok = last == "-" || last.bytes().all(|b| b.is_ascii_digit());
@@ -1056,6 +1063,40 @@ mod tests {
         assert_eq!(Scheme::from_name("SCOR"), Some(Scheme::Rf));
         assert_eq!(Scheme::from_name("be_ogm"), Some(Scheme::BeOgm));
         assert_eq!(Scheme::from_name("xx"), None);
+    }
+
+    #[test]
+    fn no_input_panics() {
+        let odd = [
+            "",
+            "-",
+            "--",
+            "é",
+            "1é",
+            "RFé",
+            "RF1é",
+            "+++",
+            "1/2/3",
+            "RF",
+            "R",
+            "0",
+            "9-",
+            "0000",
+            "00000000000000000000000000000",
+            "१२३४",
+            "RF18\u{0}",
+            "12\u{200B}34-",
+            "é1-",
+        ];
+        for s in odd {
+            let c = check(s, None);
+            for scheme in Scheme::ALL {
+                let _ = check(s, Some(scheme));
+            }
+            if c.valid == Some(true) {
+                assert!(c.scheme.is_some(), "{s}");
+            }
+        }
     }
 
     fn iban(s: &str) -> IbanCheck {

@@ -10,7 +10,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::Outcome;
+use super::StructuredContent;
+use super::answer::Answer;
 use super::args::{Arguments, InputError, field};
+use super::provenance::{Provenance, Source};
 use super::text::Text;
 use crate::engine::qr_bill::{self, Address, Issue};
 
@@ -194,6 +198,36 @@ pub fn text_block(b: &QrBillBody) -> String {
     text.finish()
 }
 
+/// The provenance of every answer: full, from the local engine, nothing missing, dated by
+/// the standard's version — in every configuration (no key, a key, offline).
+pub fn provenance() -> Provenance {
+    Provenance {
+        source: Source::Local,
+        data_as_of: Some(DATA_AS_OF.to_string()),
+        ..Provenance::full(None, None)
+    }
+}
+
+/// The whole call: arguments in, the MCP outcome out, from the engine alone (no network
+/// path exists here). A refused argument is the only `isError`.
+pub fn call(arguments: Option<&Arguments>) -> Outcome {
+    let input = match parse(arguments) {
+        Ok(i) => i,
+        Err(e) => return Outcome::InputError(e),
+    };
+    let body = answer(&input);
+    let label = summary(&body);
+    let text = text_block(&body);
+    Outcome::Answer {
+        structured: StructuredContent::of(&Answer {
+            body,
+            provenance: provenance(),
+        }),
+        label,
+        text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,5 +281,36 @@ mod tests {
         ] {
             assert!(!code.contains(room), "{room}");
         }
+    }
+
+    #[test]
+    fn the_call_is_full_and_local_and_matches_its_schema() {
+        let schema = serde_json::Value::Object(
+            (*crate::tools::schema::output::<Answer<QrBillBody>>()).clone(),
+        );
+        for args in [
+            json!({"payload": EXAMPLE}),
+            json!({"payload": EXAMPLE.replace("CHF", "USD")}),
+            json!({"payload": "garbage"}),
+        ] {
+            let out = call(json!(args).as_object());
+            let Outcome::Answer {
+                structured,
+                text,
+                label,
+            } = out
+            else {
+                panic!("{args}: refused");
+            };
+            let v = structured.into_value();
+            assert_eq!(v["provenance"]["mode"], "full", "{v}");
+            assert_eq!(v["provenance"]["source"], "local", "{v}");
+            assert_eq!(v["provenance"]["missing"], json!([]), "{v}");
+            assert_eq!(v["provenance"]["data_as_of"], DATA_AS_OF);
+            assert!(text.starts_with(&label), "{text}");
+            let validator = jsonschema::validator_for(&schema).unwrap();
+            assert!(validator.is_valid(&v), "{v}");
+        }
+        assert!(matches!(call(None), Outcome::InputError(_)));
     }
 }

@@ -11,7 +11,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::Outcome;
+use super::StructuredContent;
+use super::answer::Answer;
 use super::args::{Arguments, InputError, bounded_string, field};
+use super::provenance::{Provenance, Source};
 use super::text::Text;
 use crate::engine::payment_reference::{self, Scheme};
 
@@ -239,19 +243,50 @@ pub fn to_value(b: &PaymentReferenceBody) -> Value {
     serde_json::to_value(b).unwrap_or(Value::Null)
 }
 
+/// The provenance of every answer: full, from the local engine, nothing missing, dated by
+/// the standard's version — in every configuration (no key, a key, offline).
+pub fn provenance() -> Provenance {
+    Provenance {
+        source: Source::Local,
+        data_as_of: Some(DATA_AS_OF.to_string()),
+        ..Provenance::full(None, None)
+    }
+}
+
+/// The whole call: arguments in, the MCP outcome out, from the engine alone (no network
+/// path exists here). A refused argument is the only `isError`.
+pub fn call(arguments: Option<&Arguments>) -> Outcome {
+    let input = match parse(arguments) {
+        Ok(i) => i,
+        Err(e) => return Outcome::InputError(e),
+    };
+    let body = answer(&input);
+    let label = summary(&body);
+    let text = text_block(&body);
+    Outcome::Answer {
+        structured: StructuredContent::of(&Answer {
+            body,
+            provenance: provenance(),
+        }),
+        label,
+        text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
-    fn call(args: Value) -> PaymentReferenceBody {
+    fn body_of(args: Value) -> PaymentReferenceBody {
         answer(&parse(args.as_object()).unwrap())
     }
 
     #[test]
     fn answers_and_text_stay_short() {
-        let b =
-            call(json!({"reference": "rf18 5390 0754 7034", "iban": "CH44 3199 9123 0008 8901 2"}));
+        let b = body_of(
+            json!({"reference": "rf18 5390 0754 7034", "iban": "CH44 3199 9123 0008 8901 2"}),
+        );
         assert_eq!(b.valid, Some(true));
         assert_eq!(b.pairing.as_ref().unwrap().ok, Some(false));
         let t = text_block(&b);
@@ -260,7 +295,7 @@ mod tests {
             "{t}"
         );
         assert!(t.contains("does NOT fit"), "{t}");
-        let worst = call(json!({"reference": "9".repeat(25), "scheme": "kid",
+        let worst = body_of(json!({"reference": "9".repeat(25), "scheme": "kid",
             "iban": "x".repeat(256)}));
         assert!(
             text_block(&worst).chars().count() <= MAX_TEXT_CHARS,
@@ -268,7 +303,7 @@ mod tests {
             text_block(&worst)
         );
         let long =
-            call(json!({"reference": "é".repeat(256), "iban": "CH58 0079 1123 0008 8901 2"}));
+            body_of(json!({"reference": "é".repeat(256), "iban": "CH58 0079 1123 0008 8901 2"}));
         assert_eq!(long.valid, Some(false));
         assert!(text_block(&long).chars().count() <= MAX_TEXT_CHARS);
     }
@@ -300,5 +335,36 @@ mod tests {
         ] {
             assert!(!code.contains(room), "{room}");
         }
+    }
+
+    #[test]
+    fn the_call_is_full_and_local_and_matches_its_schema() {
+        let schema = serde_json::Value::Object(
+            (*crate::tools::schema::output::<Answer<PaymentReferenceBody>>()).clone(),
+        );
+        for args in [
+            json!({"reference": "RF18 5390 0754 7034", "iban": "CH44 3199 9123 0008 8901 2"}),
+            json!({"reference": "79927398713", "scheme": "no_kid"}),
+            json!({"reference": "nonsense"}),
+        ] {
+            let out = call(json!(args).as_object());
+            let Outcome::Answer {
+                structured,
+                text,
+                label,
+            } = out
+            else {
+                panic!("{args}: refused");
+            };
+            let v = structured.into_value();
+            assert_eq!(v["provenance"]["mode"], "full", "{v}");
+            assert_eq!(v["provenance"]["source"], "local", "{v}");
+            assert_eq!(v["provenance"]["missing"], json!([]), "{v}");
+            assert_eq!(v["provenance"]["data_as_of"], DATA_AS_OF);
+            assert!(text.starts_with(&label), "{text}");
+            let validator = jsonschema::validator_for(&schema).unwrap();
+            assert!(validator.is_valid(&v), "{v}");
+        }
+        assert!(matches!(call(None), Outcome::InputError(_)));
     }
 }

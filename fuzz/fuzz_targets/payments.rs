@@ -1,7 +1,7 @@
 //! Payment references and Swiss QR-bill payloads: any text gives a verdict, never a panic.
 #![no_main]
-use ibanforge_mcp::engine::payment_reference::{self, Scheme};
 use ibanforge_mcp::engine::check_qr_bill;
+use ibanforge_mcp::engine::payment_reference::{self, Scheme};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

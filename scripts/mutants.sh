@@ -12,7 +12,11 @@
 #          integration tests against the stand-in API: truthfulness, tools_in_process,
 #          budget, api_client, text_block. tests/api_matrix.rs is left out: under heavy load
 #          its free-endpoint cell sometimes falls back to local within its deadline, and a
-#          flaky test would count mutants as caught that no test reliably catches.
+#          flaky test would count mutants as caught that no test reliably catches;
+#   guards src/tools/cache.rs (the session cache), the cross-check in src/tools/iban_answer.rs
+#          and the free format endpoint and body cap in src/api/mod.rs (issue 22), with the
+#          unit tests and budget, truthfulness, api_client and blind_spots (refused answers
+#          never cached, a broken free endpoint, every cross-check outcome).
 #
 # cargo-mutants never edits this checkout: each run works in its own scratch copy of the
 # tracked files under target/mutants-scratch/, with target/ copied beside it (mtimes kept,
@@ -27,7 +31,7 @@
 #
 # Needs cargo-mutants: `cargo install cargo-mutants --locked` (tested with 27.1.0), and a
 # built target/ (`cargo test --no-run` first) to avoid building the dependencies twice.
-# Usage: scripts/mutants.sh [core|policy]...   (default: core, then policy)
+# Usage: scripts/mutants.sh [core|policy|guards]...   (default: core, then policy)
 #        MUTANTS_ARGS="--list" scripts/mutants.sh core   (extra cargo-mutants arguments)
 # The scratch copies take about twice the size of target/debug; delete
 # target/mutants-scratch/ when done.
@@ -84,8 +88,14 @@ for name in "${runs[@]}"; do
             --cargo-arg=--test=budget --cargo-arg=--test=api_client \
             --cargo-arg=--test=text_block || status=$?
         ;;
+    guards)
+        run guards -f src/tools/cache.rs -f src/tools/iban_answer.rs -f src/api/mod.rs \
+            --re 'SessionCache|AskingGuard|cross_check|free_format|read_capped' \
+            --cargo-arg=--lib --cargo-arg=--test=budget --cargo-arg=--test=truthfulness \
+            --cargo-arg=--test=api_client --cargo-arg=--test=blind_spots || status=$?
+        ;;
     *)
-        echo "unknown run \`$name\`: use core or policy" >&2
+        echo "unknown run \`$name\`: use core, policy or guards" >&2
         exit 2
         ;;
     esac

@@ -24,7 +24,9 @@ from pathlib import Path
 # What every npm package of this project holds besides its one executable. npm always adds
 # package.json; README.md and the licences are listed in each package's `files`.
 COMMON_FILES = ["package/package.json", "package/README.md", "package/LICENSE", "package/LICENSE-MIT", "package/LICENSE-APACHE"]
-TOOLS = ["batch_validate_iban", "check_compliance", "lookup_bic", "lookup_ch_clearing", "validate_iban"]
+# The tools the server lists: read from the committed definitions, which the registry in
+# src/tools/registry.rs generates (tests/schemas_drift.rs keeps them equal).
+TOOLS = sorted(t["name"] for t in json.loads((Path(__file__).resolve().parent.parent / "schemas" / "tools.json").read_text(encoding="utf-8"))["tools"])
 
 
 def sha256(data: bytes) -> str:

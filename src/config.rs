@@ -101,6 +101,10 @@ pub struct Settings {
     /// the config file, or in the config directory). Only a path: the file is read when a
     /// compliance answer first needs it, never at start-up.
     pub compliance_lists_file: Option<PathBuf>,
+    /// Only these tools are listed and answered (`IBANFORGE_TOOLS`, `"tools"`): every tool
+    /// definition costs the model context. `None`: every tool. Names are checked against
+    /// the tool registry when the server starts.
+    pub tools: Option<Vec<String>>,
     /// The config file that was read, if any.
     pub config_file: Option<PathBuf>,
     pub origin: Origins,
@@ -118,6 +122,7 @@ impl Default for Settings {
             cache_entries: DEFAULT_CACHE_ENTRIES,
             spend_remaining: true,
             compliance_lists_file: None,
+            tools: None,
             config_file: None,
             origin: Origins::default(),
         }
@@ -146,6 +151,7 @@ struct ConfigFile {
     cache_ttl_s: Option<u64>,
     cache_entries: Option<usize>,
     spend_remaining: Option<bool>,
+    tools: Option<Vec<String>>,
 }
 
 /// The platform config directory (`~/.config/ibanforge-mcp` on Linux), if there is a home.
@@ -162,6 +168,17 @@ pub fn read_bounded(path: &Path) -> std::io::Result<String> {
         .take(MAX_CONFIG_BYTES)
         .read_to_string(&mut text)?;
     Ok(text)
+}
+
+/// `"validate_iban, lookup_bic"` → those names; blank → every tool (`None`).
+fn tool_selection(v: &str) -> Option<Vec<String>> {
+    let names: Vec<String> = v
+        .split([',', ' ', '\t', '\n'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect();
+    (!names.is_empty()).then_some(names)
 }
 
 fn parse_bool(v: &str) -> Option<bool> {
@@ -251,6 +268,9 @@ impl Settings {
                         if let Some(b) = file.spend_remaining {
                             s.spend_remaining = b;
                         }
+                        if let Some(t) = file.tools {
+                            s.tools = tool_selection(&t.join(","));
+                        }
                         s.config_file = Some(path);
                     }
                     Err(e) => {
@@ -330,6 +350,10 @@ impl Settings {
                     "IBANFORGE_SPEND_REMAINING={v:?} is not 1/0/true/false; ignoring it"
                 )),
             }
+        }
+
+        if let Some(v) = env("IBANFORGE_TOOLS") {
+            s.tools = tool_selection(&v);
         }
 
         // 3. Flags.

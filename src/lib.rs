@@ -1,11 +1,12 @@
-//! ibanforge-mcp: an MCP server with five banking tools — `validate_iban`,
-//! `batch_validate_iban`, `lookup_bic`, `lookup_ch_clearing`, `check_compliance` — whose
-//! every answer says plainly whether it is complete, and if not, why.
+//! ibanforge-mcp: an MCP server with banking tools (listed once, in
+//! `tools/registry.rs`) whose every answer says plainly whether it is complete, and if
+//! not, why.
 //!
 //! Layout: [`engine`] is the offline engine (pure data and algorithms, no I/O);
-//! [`tools`] holds the five tools, their schemas and the answer policy; [`server`] wires
-//! them into rmcp and runs the stdio session (lifecycle, line guard, logging); [`api`] is the hosted-API client and refusal parsing; [`config`]
-//! resolves settings; [`cli`] is the command line.
+//! [`tools`] holds the tools (one file each), their registry and the answer policy;
+//! [`server`] wires them into rmcp and runs the stdio session (lifecycle, line guard,
+//! logging); [`api`] is the hosted-API client and refusal parsing; [`config`] resolves
+//! settings; [`cli`] is the command line.
 
 // `api::refusal::Failure` carries the API's quota and credit objects by value. It only
 // travels on the refusal path, where a few hundred bytes on the stack cost nothing.

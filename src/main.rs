@@ -1,4 +1,5 @@
-//! `ibanforge-mcp`: see `cli.rs` for the command line and `server/` for MCP.
+//! `ibanforge-mcp`: the command line is `src/cli/`, the MCP server `src/server/`; this file
+//! only hands over.
 
 use std::process::ExitCode;
 

@@ -48,15 +48,19 @@ fn batches_sent(api: &StandIn) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Valid German IBANs on Commerzbank's bank code, `n` of them, all different.
+/// Five distinct German IBANs on Commerzbank's bank code 37040044, each valid offline in
+/// full: mod-97 and the Bundesbank check-digit method for that code (method 13) both pass,
+/// so a row answered locally is `valid: true` with `national_check.status: passed`.
+const GERMAN: [&str; 5] = [
+    "DE89370400440532013000",
+    "DE62370400440532013001",
+    "DE35370400440532013002",
+    "DE08370400440532013003",
+    "DE78370400440532013004",
+];
+
 fn german(n: usize) -> Vec<String> {
-    (0..n)
-        .map(|i| {
-            let bban = format!("37040044{:010}", 532_013_000 + i * 97);
-            let cd = ibanforge_mcp::engine::iban::compute_check_digits("DE", &bban).unwrap();
-            format!("DE{cd}{bban}")
-        })
-        .collect()
+    GERMAN[..n].iter().map(|s| s.to_string()).collect()
 }
 
 #[tokio::test]
@@ -266,6 +270,13 @@ async fn a_batch_too_large_for_what_is_left_spends_what_is_left() {
             assert_eq!(p["mode"], "degraded", "{p}");
             assert_eq!(p["reason"], "monthly_quota_insufficient", "{p}");
             assert_eq!(p["source"], "local", "{p}");
+            // The local row's own verdict: this IBAN, valid, national check digits passed.
+            assert!(row.get("served_by").is_none(), "{row}");
+            assert_eq!(row["iban"], ibans[i].as_str(), "{row}");
+            assert_eq!(row["valid"], true, "{row}");
+            assert!(row["error"].is_null(), "{row}");
+            assert_eq!(row["national_check"]["status"], "passed", "{row}");
+            assert_eq!(row["bank_code_check"]["status"], "verified", "{row}");
         }
     }
     let p = &b["provenance"];

@@ -24,13 +24,13 @@ fn toolbox(settings: Settings, judged_on: &str) -> Toolbox {
     Toolbox::new(Arc::new(settings)).with_lists_judged_on(day(judged_on))
 }
 
-struct Answered {
+struct Labelled {
     label: String,
     text: String,
     v: Value,
 }
 
-impl Answered {
+impl Labelled {
     fn flags(&self) -> Vec<&str> {
         self.v["compliance"]["flags"]
             .as_array()
@@ -41,7 +41,7 @@ impl Answered {
     }
 }
 
-async fn check(toolbox: &Toolbox, iban: &str) -> Answered {
+async fn check(toolbox: &Toolbox, iban: &str) -> Labelled {
     let Value::Object(args) = json!({ "iban": iban }) else {
         unreachable!()
     };
@@ -67,7 +67,7 @@ async fn check(toolbox: &Toolbox, iban: &str) -> Answered {
             assert!(c["risk_score"].is_null(), "{iban}");
             assert_eq!(c["sanctions"]["bank_screened"], false, "{iban}");
             assert_eq!(structured["provenance"]["source"], "local");
-            Answered {
+            Labelled {
                 label,
                 text,
                 v: structured.into_value(),
@@ -78,7 +78,7 @@ async fn check(toolbox: &Toolbox, iban: &str) -> Answered {
 }
 
 /// What every answer about North Korea says, however the IBAN is written.
-fn says_north_korea_is_called_for_action(a: &Answered) {
+fn says_north_korea_is_called_for_action(a: &Labelled) {
     assert_eq!(a.v["valid"], false);
     assert_eq!(
         a.flags(),

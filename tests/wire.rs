@@ -341,6 +341,14 @@ fn a_thousand_calls_in_flight_are_all_answered_and_the_api_sees_at_most_four() {
         (1..=4).contains(&max),
         "API calls in flight are bounded: {max}"
     );
+    // One question asked a thousand times is paid once: the others wait for it and are
+    // served from the session cache (a cache bypass would pay a thousand times).
+    assert_eq!(
+        api.paid_requests("ifk_thousand"),
+        1,
+        "requests the API saw for one question asked 1,000 times"
+    );
+    assert_eq!(api.units_debited("ifk_thousand"), 1);
     s.close_stdin();
     assert!(s.wait_exit(Duration::from_secs(3)).0.success());
 }

@@ -8,6 +8,7 @@
 
 pub mod failure;
 pub mod refusal;
+pub mod unknown_fields;
 pub mod usage;
 
 use std::sync::OnceLock;
@@ -15,7 +16,7 @@ use std::time::Duration;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode, Url};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::config::{ApiKey, Settings};
 pub use failure::{Failure, JsonObject, Reason, Unlock, standing_unlock};
@@ -24,32 +25,32 @@ pub use usage::{KeyUsage, UsageCheck};
 /// Largest response body read; anything longer is `invalid_api_response`.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
-/// One paid request.
-#[derive(Debug, Clone)]
-pub enum PaidRequest {
-    Validate { iban: String },
-    Batch { ibans: Vec<String> },
-    Bic { bic: String },
-    Clearing { iid: String },
-    Compliance { iban: String },
+/// One paid request, as the tool that needs it builds it: method, path (with any query) and
+/// JSON body. This module names no tool: it sends what it is given, to the configured base.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaidRequest {
+    pub method: Method,
+    /// Below the base, starting with `/`.
+    pub path: String,
+    pub body: Option<Value>,
 }
 
 impl PaidRequest {
-    fn method_and_path(&self) -> (Method, String) {
-        match self {
-            Self::Validate { .. } => (Method::POST, "/v1/iban/validate".into()),
-            Self::Batch { .. } => (Method::POST, "/v1/iban/batch".into()),
-            Self::Compliance { .. } => (Method::POST, "/v1/iban/compliance".into()),
-            Self::Bic { bic } => (Method::GET, format!("/v1/bic/{}", bic.to_ascii_uppercase())),
-            Self::Clearing { iid } => (Method::GET, format!("/v1/ch/clearing/{iid}")),
+    /// `GET {path}`.
+    pub fn get(path: impl Into<String>) -> Self {
+        Self {
+            method: Method::GET,
+            path: path.into(),
+            body: None,
         }
     }
 
-    fn body(&self) -> Option<Value> {
-        match self {
-            Self::Validate { iban } | Self::Compliance { iban } => Some(json!({ "iban": iban })),
-            Self::Batch { ibans } => Some(json!({ "ibans": ibans })),
-            Self::Bic { .. } | Self::Clearing { .. } => None,
+    /// `POST {path}` with a JSON body.
+    pub fn post(path: impl Into<String>, body: Value) -> Self {
+        Self {
+            method: Method::POST,
+            path: path.into(),
+            body: Some(body),
         }
     }
 }
@@ -177,8 +178,8 @@ impl ApiClient {
             ));
         }
         let http = self.http()?;
-        let (method, path) = request.method_and_path();
-        let url = self.url(&path)?;
+        let method = request.method.clone();
+        let url = self.url(&request.path)?;
         let mut headers = Self::headers(user_agent);
         if let Some(key) = &self.key {
             let mut value =
@@ -198,8 +199,8 @@ impl ApiClient {
             let mut builder = http
                 .request(method.clone(), url.clone())
                 .headers(headers.clone());
-            if let Some(body) = request.body() {
-                builder = builder.json(&body);
+            if let Some(body) = &request.body {
+                builder = builder.json(body);
             }
             match builder.send().await {
                 Ok(response) => return self.read_paid(response).await,

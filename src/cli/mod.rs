@@ -160,6 +160,17 @@ pub fn run(cli: Cli) -> ExitCode {
     // Dropped last: waits (bounded) for buffered log lines to reach stderr.
     let _logging = crate::server::logging::init();
     let settings = load_settings(&cli.global);
+    // A tool name no tool has is a typo the user must hear about, not a smaller tool list.
+    let serves_tools = matches!(
+        cli.command,
+        None | Some(Command::Serve) | Some(Command::Call { .. })
+    );
+    if let (true, Some(names)) = (serves_tools, &settings.tools)
+        && let Err(e) = crate::tools::Registry::built_in().check_selection(names)
+    {
+        print_stderr!("error: {e}");
+        return ExitCode::FAILURE;
+    }
     // One thread is plenty: the engine answers in microseconds and network waits are async.
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -7,7 +7,7 @@
 //! errors carry our own wording (what was wrong, what is accepted) and so that the tool
 //! definitions live in one table that the `schemas` subcommand and the tests share.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
@@ -17,7 +17,7 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer};
 
-use crate::tools::{CallContext, ToolName, Toolbox};
+use crate::tools::{CallContext, Toolbox, registry};
 
 pub mod fault;
 pub mod lifecycle;
@@ -34,8 +34,7 @@ pub use lifecycle::serve;
 /// Tool definitions generated from the code (schemars): what `tests/schemas_drift.rs` checks
 /// `schemas/` (and so the bytes `tools/list` sends) against. Nothing the binary serves calls
 /// it, so the schema generator is not in the binary.
-static TOOL_DEFINITIONS: LazyLock<Vec<Tool>> =
-    LazyLock::new(|| ToolName::ALL.map(ToolName::definition).to_vec());
+static TOOL_DEFINITIONS: LazyLock<Vec<Tool>> = LazyLock::new(registry::definitions);
 
 /// The MCP server.
 #[derive(Debug, Clone)]
@@ -46,6 +45,10 @@ pub struct IbanforgeServer {
     /// at build time, and a tool answer's `structuredContent` is its JSON text, sent as it is.
     /// Off, both are values, as any other transport needs.
     stdio_transport: bool,
+    /// The definitions of the toolbox's tools when they are not exactly the committed set
+    /// the prepared bytes hold (a `tools` setting, a registry of the tests' own): made on
+    /// first use.
+    definitions: Arc<OnceLock<Vec<Tool>>>,
 }
 
 impl IbanforgeServer {
@@ -54,6 +57,7 @@ impl IbanforgeServer {
         Self {
             toolbox: Arc::new(toolbox),
             stdio_transport: false,
+            definitions: Arc::default(),
         }
     }
 
@@ -68,6 +72,36 @@ impl IbanforgeServer {
 
     pub fn toolbox(&self) -> &Toolbox {
         &self.toolbox
+    }
+
+    /// Whether the toolbox answers exactly the tools of the prepared `tools/list` bytes.
+    fn serves_prepared_tools(&self) -> bool {
+        let entries = self.toolbox.registry().entries();
+        entries.len() == tools_list::TOOLS.len()
+            && entries
+                .iter()
+                .zip(tools_list::TOOLS.iter())
+                .all(|(e, t)| e.name() == t.name.as_ref() && e.generated_definition().is_none())
+    }
+
+    /// The toolbox's tool definitions: each from the prepared ones, or generated from the
+    /// code where a registry entry carries its own.
+    fn definitions(&self) -> &[Tool] {
+        self.definitions.get_or_init(|| {
+            self.toolbox
+                .registry()
+                .entries()
+                .iter()
+                .filter_map(|e| {
+                    e.generated_definition().or_else(|| {
+                        tools_list::TOOLS
+                            .iter()
+                            .find(|t| t.name == e.name())
+                            .cloned()
+                    })
+                })
+                .collect()
+        })
     }
 }
 
@@ -94,16 +128,16 @@ impl ServerHandler for IbanforgeServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(if self.stdio_transport {
+        Ok(if self.stdio_transport && self.serves_prepared_tools() {
             // The transport puts the prebuilt tool definitions in (see `tools_list`).
             tools_list::placeholder()
         } else {
-            ListToolsResult::with_all_items(tools_list::TOOLS.clone())
+            ListToolsResult::with_all_items(self.definitions().to_vec())
         })
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        tools_list::TOOLS.iter().find(|t| t.name == name).cloned()
+        self.definitions().iter().find(|t| t.name == name).cloned()
     }
 
     async fn call_tool(

@@ -12,12 +12,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::provenance::Provenance;
-use super::unknown_fields::keeps_unknown_fields;
+use crate::api::unknown_fields::keeps_unknown_fields;
 use crate::engine::compliance::ComplianceLists;
 use crate::engine::countries;
 use crate::engine::iban::ValidateOptions;
 
-pub use super::unknown_fields::Extra;
+pub use crate::api::unknown_fields::Extra;
 
 /// An `Extra` from a `json!({...})` object literal.
 pub fn extra(pairs: Value) -> Extra {
@@ -51,7 +51,7 @@ pub struct LocalAnswer<T> {
 /// The offline engine as the tools use it: the compliance lists in force and the user's
 /// validation options. Built only when an answer is not the full one.
 #[derive(Debug, Clone, Copy)]
-pub struct Local<'a> {
+pub struct OfflineEngine<'a> {
     pub lists: &'a ComplianceLists,
     pub validate: ValidateOptions,
 }

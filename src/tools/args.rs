@@ -4,6 +4,8 @@
 //! an agent can act on, and that no input, however large or oddly typed, reaches the engine
 //! unbounded.
 
+use schemars::JsonSchema;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::engine::iban::CompactIban;
@@ -125,6 +127,24 @@ impl IbanInput {
     /// For logs: country, check digits and the last four (`CH93…2957`).
     pub fn masked(&self) -> String {
         self.compact.masked()
+    }
+}
+
+/// Arguments of `validate_iban` and `check_compliance`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct IbanArgs {
+    /// The IBAN. Spaces, hyphens and lower case are accepted, e.g. "CH93 0076 2011 6238 5295 7".
+    #[schemars(length(min = 1, max = 256))]
+    pub iban: String,
+}
+
+impl IbanArgs {
+    /// The one `iban` argument, checked and normalised.
+    pub fn parse(arguments: Option<&Arguments>) -> Result<IbanInput, InputError> {
+        IbanInput::parse(
+            field(arguments, "iban", "\"CH93 0076 2011 6238 5295 7\"")?,
+            "iban",
+        )
     }
 }
 

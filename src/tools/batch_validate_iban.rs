@@ -10,16 +10,20 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::ToolName;
-use super::answer::{Extra, Local, LocalAnswer};
+use std::future::Future;
+
+use tokio::time::Instant as Deadline;
+
+use super::answer::Extra;
 use super::args::{Arguments, IbanInput, InputError, MAX_BATCH, bounded_array, field};
-use super::iban_answer::{IbanValidation, LOCAL_COVERS};
-use super::provenance::{Mode, RowProvenance};
+use super::cache::CacheKey;
+use super::iban_answer::{IBAN_KIND, IbanValidation, LOCAL_COVERS};
+use super::policy::{CallContext, Chain, Labelled, Toolbox, full_body, with_notes};
+use super::provenance::{CrossCheck, Mode, Provenance, RowProvenance, Shortfall, Source};
 use super::text::{Text, plain};
 use super::tool::Tool;
-use super::unknown_fields::keeps_unknown_fields;
+use crate::api::unknown_fields::keeps_unknown_fields;
 use crate::api::{Failure, PaidRequest, Reason};
-use crate::engine::data;
 
 /// The `batch_validate_iban` tool.
 pub struct BatchValidateIban;
@@ -175,7 +179,7 @@ impl BatchValidation {
 }
 
 impl Tool for BatchValidateIban {
-    const NAME: ToolName = ToolName::BatchValidateIban;
+    const NAME: &'static str = "batch_validate_iban";
     const TITLE: &'static str = "Batch Validate IBANs";
     const DESCRIPTION: &'static str = "Validate 1–100 IBANs in one call, results in input order.\n\
         Use for lists (payroll, supplier files); for one IBAN use validate_iban. \
@@ -202,31 +206,6 @@ impl Tool for BatchValidateIban {
 
     fn log_input(input: &BatchInput) -> String {
         format!("{} IBANs", input.ibans.len())
-    }
-
-    fn request(input: &BatchInput) -> PaidRequest {
-        PaidRequest::Batch {
-            ibans: input.unique.clone(),
-        }
-    }
-
-    /// Every row from the engine; each row's provenance is set by the policy, which knows
-    /// why the row is local.
-    fn local(input: &BatchInput, engine: &Local) -> LocalAnswer<BatchValidation> {
-        let unique: Vec<BatchRow> = input
-            .unique_inputs()
-            .map(|i| BatchRow {
-                validation: IbanValidation::local(&i.text, engine),
-                provenance: RowProvenance::local(),
-            })
-            .collect();
-        let body = BatchValidation::from_unique(input, unique);
-        LocalAnswer {
-            covers: LOCAL_COVERS.into(),
-            missing: rows_missing(body.results.iter().map(|r| &r.validation)),
-            data_as_of: Some(data::BANK_DIRECTORY_AS_OF.into()),
-            body,
-        }
     }
 
     fn summary(b: &BatchValidation) -> String {
@@ -279,6 +258,290 @@ impl Tool for BatchValidateIban {
     }
 }
 
+impl Chain for BatchValidateIban {
+    fn answer<'a>(
+        toolbox: &'a Toolbox,
+        input: &'a BatchInput,
+        deadline: Deadline,
+        context: &'a CallContext,
+    ) -> impl Future<Output = Labelled<BatchValidation>> + Send + 'a {
+        answer_batch(toolbox, input, deadline, context)
+    }
+}
+
+/// `POST /v1/iban/batch` for these compact IBANs (each once).
+fn batch_request<'a>(ibans: impl Iterator<Item = &'a str>) -> PaidRequest {
+    PaidRequest::post(
+        "/v1/iban/batch",
+        serde_json::json!({ "ibans": ibans.collect::<Vec<_>>() }),
+    )
+}
+
+/// `batch_validate_iban`: the chain row by row, in one request. Rows this session has
+/// already paid for come from the cache; the rest go in one batch request; a batch
+/// refused as larger than what is left (`monthly_quota_insufficient`,
+/// `credits_insufficient`: nothing debited) is retried once with the rows still
+/// affordable; every other row is answered locally. Each row says which.
+async fn answer_batch(
+    toolbox: &Toolbox,
+    input: &BatchInput,
+    deadline: Deadline,
+    context: &CallContext,
+) -> Labelled<BatchValidation> {
+    if let Some(offline) = toolbox.offline() {
+        return batch_with_local_rows(
+            toolbox,
+            input,
+            vec![None; input.unique.len()],
+            offline,
+            None,
+        );
+    }
+    // Boxed, as the paid chain is: the network path's state is kilobytes.
+    Box::pin(batch_online(toolbox, input, deadline, context)).await
+}
+
+/// [`answer_batch`] when the API may be asked.
+async fn batch_online(
+    toolbox: &Toolbox,
+    input: &BatchInput,
+    deadline: Deadline,
+    context: &CallContext,
+) -> Labelled<BatchValidation> {
+    let engine = toolbox.local_engine();
+    let texts: Vec<&str> = input.unique_inputs().map(|i| i.text.as_str()).collect();
+    let full_row = |i: usize, v: IbanValidation, cache| {
+        let mut p = Provenance::full(None, None);
+        p.cache = cache;
+        p.cross_check = Some(v.cross_check(texts[i], &engine));
+        BatchRow {
+            validation: v,
+            provenance: p.row(),
+        }
+    };
+    // Rows already paid for this session.
+    let mut rows: Vec<Option<BatchRow>> = input
+        .unique
+        .iter()
+        .enumerate()
+        .map(|(i, compact)| {
+            let c = toolbox
+                .cache()
+                .get(&CacheKey::new(IBAN_KIND, compact.clone()))?;
+            let v = IbanValidation::deserialize(&c.body).ok()?;
+            Some(full_row(i, v, Some(c.hit)))
+        })
+        .collect();
+    let unpaid: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].is_none()).collect();
+    if unpaid.is_empty() {
+        return batch_full(input, rows, None, None, None);
+    }
+    let ua = context.user_agent();
+    let mut usage = (None, None);
+    let mut cost = None;
+    let mut api_fields = (None, crate::api::JsonObject::new());
+    let mut ask = async |send: &[usize], rows: &mut Vec<Option<BatchRow>>| {
+        let request = batch_request(send.iter().map(|&i| input.unique[i].as_str()));
+        let success = toolbox.paid(&request, deadline, &ua).await?;
+        let api = full_body::<ApiBatch>(&success)?.check(send.len())?;
+        for (&i, v) in send.iter().zip(api.results) {
+            if let Ok(value) = serde_json::to_value(&v) {
+                toolbox
+                    .cache()
+                    .put(CacheKey::new(IBAN_KIND, input.unique[i].clone()), value);
+            }
+            rows[i] = Some(full_row(i, v, None));
+        }
+        usage = (success.quota, success.credits);
+        cost = Some(cost.unwrap_or(0.0) + api.cost_usdc.unwrap_or(0.0));
+        api_fields = (api.processing_ms, api.extra);
+        Ok::<(), Failure>(())
+    };
+    let first = match ask(&unpaid, &mut rows).await {
+        Ok(()) => {
+            let mut answered = batch_full(input, rows, usage.0, usage.1, cost);
+            answered.body.processing_ms = api_fields.0;
+            answered.body.extra = api_fields.1;
+            return answered;
+        }
+        Err(f) => f,
+    };
+    // Spend what is left: the refusal says how much a smaller request could still buy.
+    let affordable = affordable_rows(&first, unpaid.len());
+    let mut again = None;
+    if toolbox.settings().spend_remaining
+        && let Some(k) = affordable.filter(|&k| k > 0 && k < unpaid.len())
+        && let Err(f) = ask(&unpaid[..k], &mut rows).await
+    {
+        again = Some((toolbox.shortfall(f), unpaid[..k].to_vec()));
+    }
+    let shortfall = toolbox.shortfall(first);
+    batch_with_local_rows(toolbox, input, rows, &shortfall, again).with_cost(cost)
+}
+
+/// Every row full (fresh or cached): the batch is full.
+fn batch_full(
+    input: &BatchInput,
+    rows: Vec<Option<BatchRow>>,
+    quota: Option<crate::api::JsonObject>,
+    credits: Option<crate::api::JsonObject>,
+    cost: Option<f64>,
+) -> Labelled<BatchValidation> {
+    let unique: Vec<BatchRow> = rows.into_iter().flatten().collect();
+    let mut provenance = Provenance::full(quota, credits);
+    // Served wholly from the cache: say so at the top too (the oldest row's time).
+    if unique.iter().all(|r| r.provenance.cache.is_some()) {
+        provenance.cache = unique
+            .iter()
+            .filter_map(|r| r.provenance.cache.clone())
+            .max_by_key(|c| c.age_s);
+    }
+    let mut body = BatchValidation::from_unique(input, unique);
+    body.cost_usdc = cost;
+    let mut notes = provenance.label_notes();
+    let disagreements = disagreeing_rows(&body);
+    if !disagreements.is_empty() {
+        notes.insert(0, disagreements);
+    }
+    let cached = body
+        .results
+        .iter()
+        .filter(|r| r.provenance.cache.is_some())
+        .count();
+    if cached > 0 && provenance.cache.is_none() {
+        notes.insert(
+            0,
+            format!("{cached} rows served from this session's cache (no new charge)"),
+        );
+    }
+    Labelled {
+        label: with_notes(BatchValidateIban::summary(&body), &notes),
+        body,
+        provenance,
+    }
+}
+
+/// Some rows are not full: each missing row is answered locally, saying why (`again`:
+/// the rows of a second, refused request and their own shortfall).
+fn batch_with_local_rows(
+    toolbox: &Toolbox,
+    input: &BatchInput,
+    rows: Vec<Option<BatchRow>>,
+    shortfall: &Shortfall,
+    again: Option<(Shortfall, Vec<usize>)>,
+) -> Labelled<BatchValidation> {
+    let engine = toolbox.local_engine();
+    let texts: Vec<&str> = input.unique_inputs().map(|i| i.text.as_str()).collect();
+    let rows: Vec<BatchRow> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            row.unwrap_or_else(|| {
+                let why = match &again {
+                    Some((s, retried)) if retried.contains(&i) => s,
+                    _ => shortfall,
+                };
+                BatchRow {
+                    validation: IbanValidation::local(texts[i], &engine),
+                    provenance: RowProvenance {
+                        mode: why.mode,
+                        source: Source::Local,
+                        reason: Some(why.why.reason.clone()),
+                        cache: None,
+                        cross_check: None,
+                    },
+                }
+            })
+        })
+        .collect();
+    let body = BatchValidation::from_unique(input, rows);
+    let full = body
+        .results
+        .iter()
+        .filter(|r| r.provenance.mode == Mode::Full)
+        .count();
+    let missing = rows_missing(
+        body.results
+            .iter()
+            .filter(|r| r.provenance.mode != Mode::Full)
+            .map(|r| &r.validation),
+    );
+    let covers = if full > 0 {
+        format!(
+            "{full} of {} answered in full; the rest: {LOCAL_COVERS}",
+            body.count
+        )
+    } else {
+        LOCAL_COVERS.to_string()
+    };
+    let provenance = shortfall.provenance(
+        Source::Local,
+        missing,
+        Some(crate::engine::data::BANK_DIRECTORY_AS_OF.into()),
+    );
+    let mut label = shortfall.label(&covers, &BatchValidateIban::summary(&body));
+    let disagreements = disagreeing_rows(&body);
+    if !disagreements.is_empty() {
+        label = with_notes(label, &[disagreements]);
+    }
+    Labelled {
+        body,
+        provenance,
+        label,
+    }
+}
+
+impl Labelled<BatchValidation> {
+    fn with_cost(mut self, cost: Option<f64>) -> Self {
+        self.body.cost_usdc = cost;
+        self
+    }
+}
+
+/// How many rows a refusal says are still affordable: `cause.quota.remaining` units (one per
+/// IBAN), or `cause.credits.remaining` at the price per row that `required` implies.
+fn affordable_rows(refusal: &Failure, rows: usize) -> Option<usize> {
+    let number = |m: &crate::api::JsonObject, k: &str| m.get(k).and_then(serde_json::Value::as_u64);
+    let k = match refusal.reason {
+        Reason::MonthlyQuotaInsufficient => number(refusal.quota.as_ref()?, "remaining")?,
+        Reason::CreditsInsufficient => {
+            let credits = refusal.credits.as_ref()?;
+            let remaining = number(credits, "remaining")?;
+            let per_row = number(credits, "required")
+                .map(|r| r.div_ceil(rows.max(1) as u64))
+                .filter(|&p| p > 0)
+                .unwrap_or(1);
+            remaining / per_row
+        }
+        _ => return None,
+    };
+    Some(usize::try_from(k).unwrap_or(usize::MAX).min(rows))
+}
+
+/// "WARNING: the offline engine disagrees on rows 3, 7" (nothing when all agree).
+fn disagreeing_rows(b: &BatchValidation) -> String {
+    let rows: Vec<String> = b
+        .results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.provenance
+                .cross_check
+                .as_ref()
+                .is_some_and(CrossCheck::disagrees)
+        })
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    if rows.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "WARNING: the offline engine disagrees with the API on row {} (see each row's cross_check)",
+            rows.join(", ")
+        )
+    }
+}
+
 /// What the local rows lack, as `results[].<field>`, each once.
 pub fn rows_missing<'a>(rows: impl Iterator<Item = &'a IbanValidation>) -> Vec<String> {
     let mut missing: Vec<String> = Vec::new();
@@ -297,6 +560,10 @@ pub fn rows_missing<'a>(rows: impl Iterator<Item = &'a IbanValidation>) -> Vec<S
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn object(v: serde_json::Value) -> crate::api::JsonObject {
+        v.as_object().expect("a JSON object").clone()
+    }
 
     fn args(v: serde_json::Value) -> Arguments {
         v.as_object().unwrap().clone()
@@ -372,5 +639,99 @@ mod tests {
             e.0.contains("must be an array of 1–100 IBAN strings (got a string)"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn affordable_rows_read_quota_or_credits_at_the_implied_price() {
+        let quota = |remaining: u64| {
+            let mut f = Failure::new(Reason::MonthlyQuotaInsufficient, "", Some(402));
+            f.quota = Some(object(json!({ "remaining": remaining })));
+            f
+        };
+        assert_eq!(affordable_rows(&quota(7), 10), Some(7));
+        assert_eq!(affordable_rows(&quota(0), 10), Some(0));
+        assert_eq!(
+            affordable_rows(&quota(50), 10),
+            Some(10),
+            "never more than asked"
+        );
+
+        let credits = |c: serde_json::Value| {
+            let mut f = Failure::new(Reason::CreditsInsufficient, "", Some(402));
+            f.credits = Some(object(c));
+            f
+        };
+        // 10 rows cost 30 credits: 3 a row; 20 left buy 6.
+        assert_eq!(
+            affordable_rows(&credits(json!({"remaining": 20, "required": 30})), 10),
+            Some(6)
+        );
+        // 25 for 10 rows rounds up to 3 a row: 8 left buy 2.
+        assert_eq!(
+            affordable_rows(&credits(json!({"remaining": 8, "required": 25})), 10),
+            Some(2)
+        );
+        // Without a price (or a zero one), one credit a row.
+        assert_eq!(
+            affordable_rows(&credits(json!({"remaining": 4})), 10),
+            Some(4)
+        );
+        assert_eq!(
+            affordable_rows(&credits(json!({"remaining": 4, "required": 0})), 10),
+            Some(4)
+        );
+        assert_eq!(affordable_rows(&credits(json!({"required": 30})), 10), None);
+
+        // Any other refusal (or no numbers) affords nothing to retry with.
+        let mut other = quota(7);
+        other.reason = Reason::MonthlyQuotaExhausted;
+        assert_eq!(affordable_rows(&other, 10), None);
+        let mut bare = quota(7);
+        bare.quota = None;
+        assert_eq!(affordable_rows(&bare, 10), None);
+    }
+
+    #[test]
+    fn disagreeing_rows_are_numbered_from_one() {
+        let tb = Toolbox::new(std::sync::Arc::new(crate::config::Settings::default()));
+        let engine = tb.local_engine();
+        let row = |status: &str| BatchRow {
+            validation: IbanValidation::local("DE89370400440532013000", &engine),
+            provenance: RowProvenance {
+                cross_check: Some(CrossCheck {
+                    status: status.into(),
+                    local_valid: Some(true),
+                    rule: None,
+                    detail: None,
+                }),
+                ..RowProvenance::local()
+            },
+        };
+        let mut batch = BatchValidation {
+            results: vec![row("disagree"), row("agree"), row("disagree")],
+            count: 3,
+            valid_count: 3,
+            cost_usdc: None,
+            processing_ms: None,
+            extra: Default::default(),
+        };
+        assert_eq!(
+            disagreeing_rows(&batch),
+            "WARNING: the offline engine disagrees with the API on row 1, 3 (see each row's cross_check)"
+        );
+        batch.results = vec![row("agree"), row("not_checked")];
+        assert_eq!(disagreeing_rows(&batch), "");
+    }
+
+    #[test]
+    fn an_upstream_rows_provenance_never_goes_out_beside_ours() {
+        // An upstream `provenance` on a row would go out beside the row's own.
+        let batch = ApiBatch::deserialize(&json!({
+            "results": [{"iban": "X", "valid": false, "provenance": 1, "kept": true}],
+            "cost_usdc": null, "processing_ms": null, "count": 1, "valid_count": 0
+        }))
+        .unwrap();
+        assert!(batch.results[0].extra.get("provenance").is_none());
+        assert_eq!(batch.results[0].extra["kept"], true);
     }
 }

@@ -15,16 +15,31 @@ use serde_json::Value;
 use super::provenance::CacheHit;
 use crate::engine::compliance::CivilDate;
 
-/// What a cached answer answers: a kind of question and its normalised input. An IBAN's
-/// validation is one kind whichever tool asked (a batch row and `validate_iban` share it).
+/// A kind of question whose full answers are kept. Each is a constant of the code that
+/// asks it (`iban_answer::IBAN_KIND`, `lookup_bic::BIC_KIND`, …): one kind may be asked by
+/// several tools (a batch row and `validate_iban` share the IBAN's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CacheKind(&'static str);
+
+impl CacheKind {
+    pub const fn new(name: &'static str) -> Self {
+        Self(name)
+    }
+
+    pub fn name(self) -> &'static str {
+        self.0
+    }
+}
+
+/// What a cached answer answers: a kind of question and its normalised input.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CacheKey {
-    pub kind: &'static str,
+    pub kind: CacheKind,
     pub input: String,
 }
 
 impl CacheKey {
-    pub fn new(kind: &'static str, input: impl Into<String>) -> Self {
+    pub fn new(kind: CacheKind, input: impl Into<String>) -> Self {
         Self {
             kind,
             input: input.into(),
@@ -189,7 +204,7 @@ mod tests {
     #[test]
     fn keeps_full_answers_bounded_in_entries_and_age() {
         let c = SessionCache::new(2, Duration::from_secs(60));
-        let k = |s: &str| CacheKey::new("iban", s);
+        let k = |s: &str| CacheKey::new(CacheKind::new("iban"), s);
         c.put(k("A"), json!(1));
         c.put(k("B"), json!(2));
         c.put(k("C"), json!(3));
@@ -198,7 +213,7 @@ mod tests {
         assert_eq!(hit.body, json!(3));
         assert!(hit.hit.hit && hit.hit.age_s < 5);
         assert!(
-            c.get(&CacheKey::new("bic", "C")).is_none(),
+            c.get(&CacheKey::new(CacheKind::new("bic"), "C")).is_none(),
             "kinds do not mix"
         );
 
@@ -215,7 +230,7 @@ mod tests {
     #[tokio::test]
     async fn identical_questions_wait_for_the_first() {
         let c = Arc::new(SessionCache::new(10, Duration::from_secs(60)));
-        let k = CacheKey::new("iban", "A");
+        let k = CacheKey::new(CacheKind::new("iban"), "A");
         let first = c.asking(&k).await;
         let c2 = c.clone();
         let k2 = k.clone();

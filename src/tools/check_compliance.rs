@@ -16,23 +16,24 @@ use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::ToolName;
-use super::answer::{Extra, Local, LocalAnswer, extra};
-use super::args::{Arguments, IbanInput, InputError};
-use super::cache::CacheKey;
+use super::answer::{Extra, LocalAnswer, OfflineEngine, extra};
+use super::args::{Arguments, IbanArgs, IbanInput, InputError};
+use super::cache::{CacheKey, CacheKind};
 use super::iban_answer::{FREE_COVERS, IbanValidation};
 use super::lists::{self, REFRESH_HOW};
 use super::provenance::CrossCheck;
 use super::text::{Text, facts, plain, yes_no};
-use super::tool::Tool;
-use super::unknown_fields::keeps_unknown_fields;
-use super::validate_iban::IbanArgs;
+use super::tool::{Paid, Tool};
 use crate::api::PaidRequest;
+use crate::api::unknown_fields::keeps_unknown_fields;
 use crate::engine::compliance::{CivilDate, ComplianceLists, FatfStatus, ListAge, as_of_in_words};
 use crate::engine::countries;
+
+/// The cache kind of a compliance check.
+const COMPLIANCE_KIND: CacheKind = CacheKind::new("compliance");
 
 /// The `check_compliance` tool.
 pub struct CheckCompliance;
@@ -409,7 +410,7 @@ impl ComplianceCheck {
 }
 
 impl Tool for CheckCompliance {
-    const NAME: ToolName = ToolName::CheckCompliance;
+    const NAME: &'static str = "check_compliance";
     const TITLE: &'static str = "Compliance Check";
     const DESCRIPTION: &'static str = "Screen an IBAN's bank and country: sanctions, FATF, SEPA reach, Verification of Payee.\n\
         Use before paying a new beneficiary; for validation alone use validate_iban (cheaper). \
@@ -425,53 +426,6 @@ impl Tool for CheckCompliance {
 
     fn log_input(input: &IbanInput) -> String {
         input.masked()
-    }
-
-    fn request(input: &IbanInput) -> PaidRequest {
-        PaidRequest::Compliance {
-            iban: input.compact.as_str().to_string(),
-        }
-    }
-
-    fn local(input: &IbanInput, engine: &Local) -> LocalAnswer<ComplianceCheck> {
-        ComplianceCheck::local(
-            IbanValidation::local(&input.text, engine),
-            input.compact.as_str(),
-            engine.lists,
-        )
-    }
-
-    fn free_question(input: &IbanInput, local: &LocalAnswer<ComplianceCheck>) -> Option<String> {
-        local
-            .body
-            .validation
-            .country_unknown_locally()
-            .then(|| input.compact.as_str().to_string())
-    }
-
-    fn from_free(
-        input: &IbanInput,
-        free: IbanValidation,
-        engine: &Local,
-    ) -> Option<LocalAnswer<ComplianceCheck>> {
-        let mut answer = ComplianceCheck::local(free, input.compact.as_str(), engine.lists);
-        answer.covers = format!("{FREE_COVERS} {}", answer.covers);
-        Some(answer)
-    }
-
-    fn cache_key(input: &IbanInput) -> Option<CacheKey> {
-        Some(CacheKey::new(
-            "compliance",
-            input.compact.as_str().to_string(),
-        ))
-    }
-
-    fn cross_check(
-        input: &IbanInput,
-        body: &ComplianceCheck,
-        engine: &Local,
-    ) -> Option<CrossCheck> {
-        Some(body.validation.cross_check(&input.text, engine))
     }
 
     /// Never reads more favourable than the answer's own risk level, and names a listed
@@ -590,6 +544,57 @@ impl Tool for CheckCompliance {
     }
 }
 
+impl Paid for CheckCompliance {
+    fn request(input: &IbanInput) -> PaidRequest {
+        PaidRequest::post(
+            "/v1/iban/compliance",
+            serde_json::json!({ "iban": input.compact.as_str() }),
+        )
+    }
+
+    fn local(input: &IbanInput, engine: &OfflineEngine) -> LocalAnswer<ComplianceCheck> {
+        ComplianceCheck::local(
+            IbanValidation::local(&input.text, engine),
+            input.compact.as_str(),
+            engine.lists,
+        )
+    }
+
+    fn free_question(input: &IbanInput, local: &LocalAnswer<ComplianceCheck>) -> Option<String> {
+        local
+            .body
+            .validation
+            .country_unknown_locally()
+            .then(|| input.compact.as_str().to_string())
+    }
+
+    fn from_free(
+        input: &IbanInput,
+        free: &Value,
+        engine: &OfflineEngine,
+    ) -> Option<LocalAnswer<ComplianceCheck>> {
+        let free = IbanValidation::deserialize(free).ok()?;
+        let mut answer = ComplianceCheck::local(free, input.compact.as_str(), engine.lists);
+        answer.covers = format!("{FREE_COVERS} {}", answer.covers);
+        Some(answer)
+    }
+
+    fn cache_key(input: &IbanInput) -> Option<CacheKey> {
+        Some(CacheKey::new(
+            COMPLIANCE_KIND,
+            input.compact.as_str().to_string(),
+        ))
+    }
+
+    fn cross_check(
+        input: &IbanInput,
+        body: &ComplianceCheck,
+        engine: &OfflineEngine,
+    ) -> Option<CrossCheck> {
+        Some(body.validation.cross_check(&input.text, engine))
+    }
+}
+
 /// The `Lists` line, when `meta` has a `lists` array (a local answer's).
 fn lists_line(meta: &Extra) -> Option<String> {
     let Some(Value::Array(lists)) = meta.get("lists") else {
@@ -690,7 +695,7 @@ mod tests {
     #[test]
     fn a_local_verdict_is_never_favourable() {
         let lists = ComplianceLists::embedded();
-        let engine = Local {
+        let engine = OfflineEngine {
             lists: &lists,
             validate: Default::default(),
         };

@@ -49,17 +49,17 @@ impl Toolbox {
     /// Check the setup. Each network question is bounded by the call deadline.
     pub async fn diagnose(&self) -> Diagnosis {
         let mut d = Diagnosis {
-            lists: self.lists.lists().clone(),
-            lists_origin: self.lists.origin().clone(),
-            lists_warning: self.lists.warning().map(str::to_string),
-            lists_out_of_date: lists::out_of_date(self.lists.lists()),
-            lists_file: self.lists.file().map(PathBuf::from),
+            lists: self.lists().lists().clone(),
+            lists_origin: self.lists().origin().clone(),
+            lists_warning: self.lists().warning().map(str::to_string),
+            lists_out_of_date: lists::out_of_date(self.lists().lists()),
+            lists_file: self.lists().file().map(PathBuf::from),
             health: None,
             usage: None,
             usage_warnings: Vec::new(),
             verdict: Verdict::Healthy,
         };
-        if self.settings.offline {
+        if self.settings().offline {
             d.verdict = Verdict::Offline;
             return d;
         }
@@ -71,17 +71,20 @@ impl Toolbox {
             client: Some("doctor".into()),
         }
         .user_agent();
-        let timeout = self.settings.timeout;
-        let health = bounded(timeout, self.api.health(&ua)).await;
+        let timeout = self.settings().timeout;
+        let health = bounded(timeout, self.api().health(&ua)).await;
         let mut problems = Vec::new();
         match &health {
             Ok(200) => {}
             Ok(status) => problems.push(format!("the API's health check answered HTTP {status}")),
-            Err(_) => problems.push(format!("the API at {} cannot be reached", self.api.base())),
+            Err(_) => problems.push(format!(
+                "the API at {} cannot be reached",
+                self.api().base()
+            )),
         }
         d.health = Some(health);
-        if self.api.keyed() {
-            let usage = bounded(timeout, self.api.key_usage(&ua)).await;
+        if self.api().keyed() {
+            let usage = bounded(timeout, self.api().key_usage(&ua)).await;
             match &usage {
                 Ok(UsageCheck::Quota(u)) if u.remaining == 0 => problems.push(
                     "the key's monthly quota is used up (answers will be degraded: monthly_quota_exhausted)".into(),
@@ -110,7 +113,7 @@ impl Toolbox {
             };
             d.usage = Some(usage);
         }
-        d.verdict = match (problems.is_empty(), self.api.keyed()) {
+        d.verdict = match (problems.is_empty(), self.api().keyed()) {
             (false, _) => Verdict::NotHealthy(problems),
             (true, true) => Verdict::Healthy,
             (true, false) => Verdict::HealthyWithoutKey,

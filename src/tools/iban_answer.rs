@@ -11,14 +11,18 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::answer::{Country, Extra, Local, extra};
+use super::answer::{Country, Extra, OfflineEngine, extra};
+use super::cache::CacheKind;
 use super::provenance::CrossCheck;
 use super::text::{Text, facts, plain, yes_no};
-use super::unknown_fields::keeps_unknown_fields;
+use crate::api::unknown_fields::keeps_unknown_fields;
 use crate::engine::national::NationalCheck;
 use crate::engine::{banks, clearing, data};
 
 /// What a local IBAN answer covers (the label says it first).
+/// The cache kind of an IBAN's validation, shared by `validate_iban` and batch rows.
+pub const IBAN_KIND: CacheKind = CacheKind::new("iban");
+
 pub const LOCAL_COVERS: &str = "Local check only (IBAN registry structure, mod-97, national check digits, bank directory, SEPA scope by country); no issuer, risk or live bank data.";
 
 /// What an answer from the free format endpoint covers.
@@ -412,7 +416,7 @@ impl IbanValidation {
     /// The offline engine's second opinion on this (full) answer about `input`: structure
     /// and mod-97, national check digits, and the bank-code register. The API's verdict is
     /// never changed; a disagreement names the rule.
-    pub fn cross_check(&self, input: &str, engine: &Local) -> CrossCheck {
+    pub fn cross_check(&self, input: &str, engine: &OfflineEngine) -> CrossCheck {
         let local = Self::local(input, engine);
         let national_rule = local.national_check.as_ref().and_then(|n| n.rule.clone());
         if local.country_unknown_locally() {
@@ -521,7 +525,7 @@ impl IbanValidation {
     }
 
     /// Validate one IBAN with everything the engine knows offline.
-    pub fn local(input: &str, engine: &Local) -> Self {
+    pub fn local(input: &str, engine: &OfflineEngine) -> Self {
         let lists = engine.lists;
         let mut check = crate::engine::validate_iban(input, engine.validate);
         let valid = check.valid();

@@ -10,16 +10,18 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::ToolName;
-use super::answer::{Country, Extra, Local, LocalAnswer, extra};
+use super::answer::{Country, Extra, LocalAnswer, OfflineEngine, extra};
 use super::args::{Arguments, InputError, bounded_string, field};
-use super::cache::CacheKey;
+use super::cache::{CacheKey, CacheKind};
 use super::text::{Text, facts, plain, yes_no};
-use super::tool::Tool;
-use super::unknown_fields::keeps_unknown_fields;
+use super::tool::{Paid, Tool};
 use crate::api::PaidRequest;
+use crate::api::unknown_fields::keeps_unknown_fields;
 use crate::engine::bic::Bic;
 use crate::engine::{banks, bic, data};
+
+/// The cache kind of a BIC lookup.
+const BIC_KIND: CacheKind = CacheKind::new("bic");
 
 /// The `lookup_bic` tool.
 pub struct LookupBic;
@@ -81,7 +83,7 @@ keeps_unknown_fields! {
 }
 
 impl Tool for LookupBic {
-    const NAME: ToolName = ToolName::LookupBic;
+    const NAME: &'static str = "lookup_bic";
     const TITLE: &'static str = "Look up BIC/SWIFT";
     const DESCRIPTION: &'static str = "Look up a BIC/SWIFT code: institution, country, branch, LEI.\n\
         Use to identify the bank behind a BIC or check a BIC's format; not for IBANs (use validate_iban). \
@@ -104,95 +106,6 @@ impl Tool for LookupBic {
 
     fn log_input(input: &BicInput) -> String {
         input.as_str().to_string()
-    }
-
-    fn request(input: &BicInput) -> PaidRequest {
-        PaidRequest::Bic {
-            bic: input.as_str().to_string(),
-        }
-    }
-
-    fn local(input: &BicInput, _engine: &Local) -> LocalAnswer<BicLookup> {
-        let parts = bic::parse(input.as_str());
-        // Bounded: a large bank's BIC is listed under hundreds of branch codes.
-        const CODES_SHOWN: usize = 20;
-        let listing = parts.valid_format.then(|| {
-            let listing = banks::bic_listing(&parts.bic11, CODES_SHOWN);
-            if listing.rows == 0 && parts.branch_code != "XXX" {
-                // A branch BIC the directory lacks still names a known institution.
-                banks::bic_listing(&format!("{}XXX", parts.bic8), CODES_SHOWN)
-            } else {
-                listing
-            }
-        });
-        let entry = listing.as_ref().and_then(|l| l.institution);
-        let (bank_codes_total, bank_codes): (usize, Vec<String>) =
-            listing.map_or((0, Vec::new()), |l| {
-                (
-                    l.codes_total,
-                    l.codes
-                        .iter()
-                        .map(|(c, code)| format!("{c}:{code}"))
-                        .collect(),
-                )
-            });
-        let body = BicLookup {
-            bic: parts.bic.clone(),
-            bic8: Some(parts.bic8.clone()),
-            bic11: Some(parts.bic11.clone()),
-            // Absence from an embedded directory proves nothing: unknown, never `false`.
-            found: entry.map(|_| true),
-            valid_format: parts.valid_format,
-            institution: entry.map(|e| e.name.to_string()),
-            country: parts.country_name.map(|_| Country::of(&parts.country_code)),
-            city: None,
-            address: None,
-            address_available: None,
-            branch_code: Some(parts.branch_code.clone()),
-            branch_info: (parts.branch_code == "XXX").then(|| "primary office".to_string()),
-            lei: None,
-            lei_status: None,
-            is_test_bic: Some(parts.is_test_bic),
-            source: entry.map(|_| {
-                format!(
-                    "{} (as of {})",
-                    data::BANK_DIRECTORY_SOURCE,
-                    data::BANK_DIRECTORY_AS_OF
-                )
-            }),
-            note: parts.format_problem.clone().or_else(|| {
-                entry.is_none().then(|| {
-                    "not in the embedded bank directory; only the full lookup can say whether it exists".to_string()
-                })
-            }),
-            cost_usdc: None,
-            processing_ms: None,
-            extra: extra(json!({
-                "party_prefix": parts.party_prefix,
-                "location_code": parts.location_code,
-                "bank_codes_total": bank_codes_total,
-                "bank_codes": bank_codes,
-            })),
-        };
-        let mut missing = vec![
-            "city".to_string(),
-            "address".into(),
-            "lei".into(),
-            "lei_status".into(),
-        ];
-        if body.institution.is_none() {
-            missing.insert(0, "institution".into());
-        }
-        LocalAnswer {
-            body,
-            covers: "Local lookup only: ISO 9362 structure and the embedded bank directory; no address, LEI or live SWIFT data.".into(),
-            missing,
-            data_as_of: Some(data::BANK_DIRECTORY_AS_OF.into()),
-        }
-    }
-
-    fn cache_key(input: &BicInput) -> Option<CacheKey> {
-        Some(CacheKey::new("bic", input.as_str().to_string()))
     }
 
     fn summary(b: &BicLookup) -> String {
@@ -293,6 +206,95 @@ impl Tool for LookupBic {
     }
 }
 
+impl Paid for LookupBic {
+    fn request(input: &BicInput) -> PaidRequest {
+        PaidRequest::get(format!("/v1/bic/{}", input.as_str().to_ascii_uppercase()))
+    }
+
+    fn local(input: &BicInput, _engine: &OfflineEngine) -> LocalAnswer<BicLookup> {
+        let parts = bic::parse(input.as_str());
+        // Bounded: a large bank's BIC is listed under hundreds of branch codes.
+        const CODES_SHOWN: usize = 20;
+        let listing = parts.valid_format.then(|| {
+            let listing = banks::bic_listing(&parts.bic11, CODES_SHOWN);
+            if listing.rows == 0 && parts.branch_code != "XXX" {
+                // A branch BIC the directory lacks still names a known institution.
+                banks::bic_listing(&format!("{}XXX", parts.bic8), CODES_SHOWN)
+            } else {
+                listing
+            }
+        });
+        let entry = listing.as_ref().and_then(|l| l.institution);
+        let (bank_codes_total, bank_codes): (usize, Vec<String>) =
+            listing.map_or((0, Vec::new()), |l| {
+                (
+                    l.codes_total,
+                    l.codes
+                        .iter()
+                        .map(|(c, code)| format!("{c}:{code}"))
+                        .collect(),
+                )
+            });
+        let body = BicLookup {
+            bic: parts.bic.clone(),
+            bic8: Some(parts.bic8.clone()),
+            bic11: Some(parts.bic11.clone()),
+            // Absence from an embedded directory proves nothing: unknown, never `false`.
+            found: entry.map(|_| true),
+            valid_format: parts.valid_format,
+            institution: entry.map(|e| e.name.to_string()),
+            country: parts.country_name.map(|_| Country::of(&parts.country_code)),
+            city: None,
+            address: None,
+            address_available: None,
+            branch_code: Some(parts.branch_code.clone()),
+            branch_info: (parts.branch_code == "XXX").then(|| "primary office".to_string()),
+            lei: None,
+            lei_status: None,
+            is_test_bic: Some(parts.is_test_bic),
+            source: entry.map(|_| {
+                format!(
+                    "{} (as of {})",
+                    data::BANK_DIRECTORY_SOURCE,
+                    data::BANK_DIRECTORY_AS_OF
+                )
+            }),
+            note: parts.format_problem.clone().or_else(|| {
+                entry.is_none().then(|| {
+                    "not in the embedded bank directory; only the full lookup can say whether it exists".to_string()
+                })
+            }),
+            cost_usdc: None,
+            processing_ms: None,
+            extra: extra(json!({
+                "party_prefix": parts.party_prefix,
+                "location_code": parts.location_code,
+                "bank_codes_total": bank_codes_total,
+                "bank_codes": bank_codes,
+            })),
+        };
+        let mut missing = vec![
+            "city".to_string(),
+            "address".into(),
+            "lei".into(),
+            "lei_status".into(),
+        ];
+        if body.institution.is_none() {
+            missing.insert(0, "institution".into());
+        }
+        LocalAnswer {
+            body,
+            covers: "Local lookup only: ISO 9362 structure and the embedded bank directory; no address, LEI or live SWIFT data.".into(),
+            missing,
+            data_as_of: Some(data::BANK_DIRECTORY_AS_OF.into()),
+        }
+    }
+
+    fn cache_key(input: &BicInput) -> Option<CacheKey> {
+        Some(CacheKey::new(BIC_KIND, input.as_str().to_string()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,7 +318,7 @@ mod tests {
     #[test]
     fn unknown_locally_is_null_never_false() {
         let lists = ComplianceLists::embedded();
-        let engine = Local {
+        let engine = OfflineEngine {
             lists: &lists,
             validate: Default::default(),
         };

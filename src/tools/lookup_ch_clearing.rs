@@ -11,16 +11,18 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::ToolName;
-use super::answer::{Extra, Local, LocalAnswer, extra};
+use super::answer::{Extra, LocalAnswer, OfflineEngine, extra};
 use super::args::{Arguments, InputError, bounded_string, field};
-use super::cache::CacheKey;
+use super::cache::{CacheKey, CacheKind};
 use super::text::{Text, facts, yes_no};
-use super::tool::Tool;
-use super::unknown_fields::keeps_unknown_fields;
+use super::tool::{Paid, Tool};
 use crate::api::PaidRequest;
+use crate::api::unknown_fields::keeps_unknown_fields;
 use crate::engine::clearing::Iid;
 use crate::engine::{clearing, data};
+
+/// The cache kind of an IID lookup.
+const CLEARING_KIND: CacheKind = CacheKind::new("clearing");
 
 /// The `lookup_ch_clearing` tool.
 pub struct LookupChClearing;
@@ -109,7 +111,7 @@ keeps_unknown_fields! {
 }
 
 impl Tool for LookupChClearing {
-    const NAME: ToolName = ToolName::LookupChClearing;
+    const NAME: &'static str = "lookup_ch_clearing";
     const TITLE: &'static str = "Swiss Clearing Lookup";
     const DESCRIPTION: &'static str = "Look up a Swiss/Liechtenstein clearing number (IID, BC-Nummer, QR-IID).\n\
         Use for Swiss bank codes (1–5 digits) and QR-IIDs 30000–31999; not for BICs or IBANs. \
@@ -140,13 +142,114 @@ impl Tool for LookupChClearing {
         input.as_str().to_string()
     }
 
-    fn request(input: &IidInput) -> PaidRequest {
-        PaidRequest::Clearing {
-            iid: input.as_str().to_string(),
+    fn summary(c: &ClearingLookup) -> String {
+        // Joined piece by piece rather than with nested `format!`s: every call writes one.
+        let mut s = String::with_capacity(96);
+        s.push_str("IID ");
+        s.push_str(&c.iid);
+        match (&c.institution, c.found) {
+            (Some(inst), Some(true) | None) => {
+                if let Some(q) = &c.redirected_from {
+                    s.push_str(" (owner of QR-IID ");
+                    s.push_str(q);
+                    s.push(')');
+                }
+                s.push_str(" is ");
+                s.push_str(
+                    inst.name
+                        .as_deref()
+                        .unwrap_or("an institution of unknown name"),
+                );
+                if let Some(b) = &c.bic {
+                    s.push_str(" (");
+                    s.push_str(b);
+                    s.push(')');
+                }
+            }
+            _ => {
+                s.push_str(" was not found");
+                if let Some(n) = &c.note {
+                    s.push_str(": ");
+                    s.push_str(n);
+                }
+            }
         }
+        s
     }
 
-    fn local(input: &IidInput, _engine: &Local) -> LocalAnswer<ClearingLookup> {
+    fn render(c: &ClearingLookup, text: &mut Text) {
+        let found = match c.found {
+            Some(true) => "found",
+            Some(false) => "NOT found",
+            None => "unknown",
+        };
+        let mut head = format!("IID {}: {found}", c.iid);
+        if let Some(q) = &c.redirected_from {
+            let _ = write!(head, " (asked as QR-IID {q}, which it owns)");
+        }
+        if let Some(e) = &c.error {
+            let _ = write!(head, " — {e}");
+        }
+        text.line(head);
+        if let Some(inst) = &c.institution {
+            let mut line = inst.name.clone().unwrap_or_default();
+            for v in [inst.kind.as_deref(), inst.iid_type.as_deref()]
+                .into_iter()
+                .flatten()
+            {
+                let _ = write!(line, ", {}", v.replace('_', " "));
+            }
+            if let Some(hq) = inst.headquarters_iid.as_ref().filter(|hq| **hq != c.iid) {
+                let _ = write!(line, ", head office IID {hq}");
+            }
+            text.field("Institution", Some(line));
+        }
+        text.field("BIC", c.bic.as_deref());
+        text.field("Address", c.address.as_ref().map(facts));
+        if let Some(p) = &c.payment_services {
+            let known: Vec<String> = [
+                ("SIC", p.sic),
+                ("RTGS CHF", p.rtgs_chf),
+                ("instant CHF", p.instant_payments_chf),
+                ("euroSIC", p.eurosic),
+                ("LSV+/BDD CHF", p.lsv_bdd_chf),
+                ("LSV+/BDD EUR", p.lsv_bdd_eur),
+            ]
+            .into_iter()
+            .filter_map(|(name, v)| yes_no(v).map(|v| format!("{name} {v}")))
+            .collect();
+            text.field(
+                "Payment services",
+                Some(if known.is_empty() {
+                    "unknown".to_string()
+                } else {
+                    known.join(", ")
+                }),
+            );
+        }
+        text.field("SIC IID", c.sic_iid.as_deref());
+        text.field(
+            "QR-IIDs",
+            c.qr_iids
+                .as_ref()
+                .filter(|q| !q.is_empty())
+                .map(|q| q.join(", ")),
+        );
+        text.field("Valid on", c.valid_on.as_deref());
+        text.field("Note", c.note.as_deref());
+        if let Some(source) = &c.qr_iid_source {
+            text.source(source, None);
+        }
+        text.field("Cost", c.cost_usdc.map(|c| format!("{c} USDC")));
+    }
+}
+
+impl Paid for LookupChClearing {
+    fn request(input: &IidInput) -> PaidRequest {
+        PaidRequest::get(format!("/v1/ch/clearing/{}", input.as_str()))
+    }
+
+    fn local(input: &IidInput, _engine: &OfflineEngine) -> LocalAnswer<ClearingLookup> {
         let iid = input.as_str();
         let asked = clearing::lookup(iid);
         let qr = clearing::is_qr_iid(iid);
@@ -254,108 +357,7 @@ impl Tool for LookupChClearing {
     }
 
     fn cache_key(input: &IidInput) -> Option<CacheKey> {
-        Some(CacheKey::new("clearing", input.as_str().to_string()))
-    }
-
-    fn summary(c: &ClearingLookup) -> String {
-        // Joined piece by piece rather than with nested `format!`s: every call writes one.
-        let mut s = String::with_capacity(96);
-        s.push_str("IID ");
-        s.push_str(&c.iid);
-        match (&c.institution, c.found) {
-            (Some(inst), Some(true) | None) => {
-                if let Some(q) = &c.redirected_from {
-                    s.push_str(" (owner of QR-IID ");
-                    s.push_str(q);
-                    s.push(')');
-                }
-                s.push_str(" is ");
-                s.push_str(
-                    inst.name
-                        .as_deref()
-                        .unwrap_or("an institution of unknown name"),
-                );
-                if let Some(b) = &c.bic {
-                    s.push_str(" (");
-                    s.push_str(b);
-                    s.push(')');
-                }
-            }
-            _ => {
-                s.push_str(" was not found");
-                if let Some(n) = &c.note {
-                    s.push_str(": ");
-                    s.push_str(n);
-                }
-            }
-        }
-        s
-    }
-
-    fn render(c: &ClearingLookup, text: &mut Text) {
-        let found = match c.found {
-            Some(true) => "found",
-            Some(false) => "NOT found",
-            None => "unknown",
-        };
-        let mut head = format!("IID {}: {found}", c.iid);
-        if let Some(q) = &c.redirected_from {
-            let _ = write!(head, " (asked as QR-IID {q}, which it owns)");
-        }
-        if let Some(e) = &c.error {
-            let _ = write!(head, " — {e}");
-        }
-        text.line(head);
-        if let Some(inst) = &c.institution {
-            let mut line = inst.name.clone().unwrap_or_default();
-            for v in [inst.kind.as_deref(), inst.iid_type.as_deref()]
-                .into_iter()
-                .flatten()
-            {
-                let _ = write!(line, ", {}", v.replace('_', " "));
-            }
-            if let Some(hq) = inst.headquarters_iid.as_ref().filter(|hq| **hq != c.iid) {
-                let _ = write!(line, ", head office IID {hq}");
-            }
-            text.field("Institution", Some(line));
-        }
-        text.field("BIC", c.bic.as_deref());
-        text.field("Address", c.address.as_ref().map(facts));
-        if let Some(p) = &c.payment_services {
-            let known: Vec<String> = [
-                ("SIC", p.sic),
-                ("RTGS CHF", p.rtgs_chf),
-                ("instant CHF", p.instant_payments_chf),
-                ("euroSIC", p.eurosic),
-                ("LSV+/BDD CHF", p.lsv_bdd_chf),
-                ("LSV+/BDD EUR", p.lsv_bdd_eur),
-            ]
-            .into_iter()
-            .filter_map(|(name, v)| yes_no(v).map(|v| format!("{name} {v}")))
-            .collect();
-            text.field(
-                "Payment services",
-                Some(if known.is_empty() {
-                    "unknown".to_string()
-                } else {
-                    known.join(", ")
-                }),
-            );
-        }
-        text.field("SIC IID", c.sic_iid.as_deref());
-        text.field(
-            "QR-IIDs",
-            c.qr_iids
-                .as_ref()
-                .filter(|q| !q.is_empty())
-                .map(|q| q.join(", ")),
-        );
-        text.field("Valid on", c.valid_on.as_deref());
-        text.field("Note", c.note.as_deref());
-        if let Some(source) = &c.qr_iid_source {
-            text.source(source, None);
-        }
-        text.field("Cost", c.cost_usdc.map(|c| format!("{c} USDC")));
+        Some(CacheKey::new(CLEARING_KIND, input.as_str().to_string()))
     }
 }
 

@@ -12,26 +12,25 @@
 //! only when the answer is not the full one: a full answer never pays for the engine's
 //! tables.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use rmcp::model::{Tool as ToolDefinition, ToolAnnotations};
 use serde::Deserialize;
 use tokio::sync::Semaphore;
 use tokio::time::Instant as Deadline;
 
-use super::answer::{Answer, Local, LocalAnswer};
+use super::answer::{Answer, LocalAnswer, OfflineEngine};
 use super::args::{Arguments, InputError};
-use super::batch_validate_iban::{ApiBatch, BatchInput, BatchRow, BatchValidation, rows_missing};
-use super::cache::{CacheKey, SessionCache};
-use super::iban_answer::IbanValidation;
-use super::iban_answer::LOCAL_COVERS;
+use super::cache::SessionCache;
 use super::lists::ComplianceSource;
-use super::provenance::{
-    CrossCheck, Mode, Provenance, RowProvenance, Shortfall, Source, single_line,
-};
+use super::outcome::{Outcome, StructuredContent};
+use super::provenance::{Mode, Provenance, Shortfall, Source, single_line};
+use super::schema;
 use super::text::Text;
-use super::tool::{IBAN_KIND, Tool};
-use super::{Outcome, StructuredContent, ToolName};
+use super::tool::{Paid, Tool};
 use crate::api::{ApiClient, Failure, KeySafety, PaidRequest, Reason, Success, Unlock};
 use crate::config::Settings;
 use crate::engine::iban::ValidateOptions;
@@ -64,27 +63,195 @@ impl CallContext {
     }
 }
 
-/// Holds the settings and the API client, and answers tool calls.
+/// The tools this server answers and everything their calls share: the settings, the API
+/// client and its in-flight slots, the compliance lists, the session cache.
 #[derive(Debug, Clone)]
 pub struct Toolbox {
-    pub(super) settings: Arc<Settings>,
-    pub(super) api: Arc<ApiClient>,
+    settings: Arc<Settings>,
+    api: Arc<ApiClient>,
     api_slots: Arc<Semaphore>,
-    pub(super) lists: Arc<ComplianceSource>,
+    lists: Arc<ComplianceSource>,
     cache: Arc<SessionCache>,
     /// Offline mode's shortfall, the same for every call: built once.
     offline: Option<Arc<Shortfall>>,
+    registry: Registry,
 }
 
-/// An answer before it is serialised, and what the log line says about it.
-struct Answered<T> {
-    body: T,
-    provenance: Provenance,
-    label: String,
+/// An answer before it is serialised: its body, its provenance and its label line (what
+/// the log line and the text block say about it).
+pub struct Labelled<T> {
+    pub body: T,
+    pub provenance: Provenance,
+    pub label: String,
+}
+
+impl<T> Labelled<T> {
+    /// An answer whose full form is the engine's own (a tool the API has nothing to add
+    /// to): `mode: full`, `source: local`, nothing missing, the label is the summary.
+    pub fn engine_full(body: T, summary: String, data_as_of: Option<String>) -> Self {
+        Self {
+            body,
+            provenance: Provenance::full_local(data_as_of),
+            label: single_line(summary),
+        }
+    }
+}
+
+/// How a call to a tool is answered. Every [`Paid`] tool follows the fallback chain
+/// ([`Toolbox::paid_chain`]); a tool with a chain of its own (a batch of many questions,
+/// a tool whose full answer is the engine's) implements this itself, in its own file.
+pub trait Chain: Tool {
+    fn answer<'a>(
+        toolbox: &'a Toolbox,
+        input: &'a Self::Input,
+        deadline: Deadline,
+        context: &'a CallContext,
+    ) -> impl Future<Output = Labelled<Self::Body>> + Send + 'a;
+}
+
+impl<T: Paid> Chain for T {
+    fn answer<'a>(
+        toolbox: &'a Toolbox,
+        input: &'a T::Input,
+        deadline: Deadline,
+        context: &'a CallContext,
+    ) -> impl Future<Output = Labelled<T::Body>> + Send + 'a {
+        toolbox.paid_chain::<T>(input, deadline, context)
+    }
+}
+
+/// A call's future, boxed: one size for every tool (the server moves it several times).
+pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Outcome> + Send + 'a>>;
+
+/// One tool as the registry holds it: its name and how to call it. Made from the tool's
+/// type ([`Entry::of`]); nothing else about a tool has to be written down twice.
+#[derive(Clone, Copy)]
+pub struct Entry {
+    name: &'static str,
+    call: for<'a> fn(&'a Toolbox, Option<&'a Arguments>, &'a CallContext) -> CallFuture<'a>,
+    /// The definition generated from the code (schemars), for a tool that is not in the
+    /// committed `schemas/tools.json` the server sends as prepared bytes: tests only, so
+    /// the schema generator stays out of the binary.
+    definition: Option<fn() -> ToolDefinition>,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry").field("name", &self.name).finish()
+    }
+}
+
+impl Entry {
+    /// The entry of tool `T`.
+    pub const fn of<T: Chain>() -> Self {
+        Self {
+            name: T::NAME,
+            call: call::<T>,
+            definition: None,
+        }
+    }
+
+    /// The entry of tool `T`, carrying its definition generated from the code.
+    pub fn described<T: Chain>() -> Self {
+        Self {
+            definition: Some(definition::<T>),
+            ..Self::of::<T>()
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The definition generated from the code, when this entry carries one.
+    pub fn generated_definition(&self) -> Option<ToolDefinition> {
+        self.definition.map(|d| d())
+    }
+}
+
+fn call<'a, T: Chain>(
+    toolbox: &'a Toolbox,
+    arguments: Option<&'a Arguments>,
+    context: &'a CallContext,
+) -> CallFuture<'a> {
+    Box::pin(toolbox.run::<T>(arguments, context))
+}
+
+/// The MCP definition of tool `T`, generated from its types (what `tools/list` sends, and
+/// what `tests/schemas_drift.rs` holds `schemas/` to).
+pub fn definition<T: Tool>() -> ToolDefinition {
+    let a = T::ANNOTATIONS;
+    ToolDefinition::new(T::NAME, T::DESCRIPTION, schema::input::<T::Args>())
+        .with_title(T::TITLE)
+        .with_raw_output_schema(schema::output::<Answer<T::Body>>())
+        .with_annotations(
+            ToolAnnotations::with_title(T::TITLE)
+                .read_only(a.read_only)
+                .destructive(a.destructive)
+                .idempotent(a.idempotent)
+                .open_world(a.open_world),
+        )
+}
+
+/// The tools a server answers, in the order `tools/list` shows them.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    entries: Arc<[Entry]>,
+}
+
+impl Registry {
+    pub fn new(entries: impl Into<Arc<[Entry]>>) -> Self {
+        Self {
+            entries: entries.into(),
+        }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.entries.iter().map(|e| e.name)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.name == name)
+    }
+
+    /// Only the tools named in `selection` (the `tools` setting), in registry order.
+    pub fn only(&self, selection: &[String]) -> Self {
+        Self::new(
+            self.entries
+                .iter()
+                .filter(|e| selection.iter().any(|n| n == e.name))
+                .copied()
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// What is wrong with a `tools` setting: `Err` names every name no tool has, and the
+    /// names there are.
+    pub fn check_selection(&self, selection: &[String]) -> Result<(), String> {
+        let unknown: Vec<&str> = selection
+            .iter()
+            .map(String::as_str)
+            .filter(|n| self.get(n).is_none())
+            .collect();
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        Err(format!(
+            "unknown tool name{} in the tools setting (IBANFORGE_TOOLS or \"tools\" in config.json): {}. This server has: {}.",
+            if unknown.len() == 1 { "" } else { "s" },
+            unknown.join(", "),
+            self.names().collect::<Vec<_>>().join(", ")
+        ))
+    }
 }
 
 impl Toolbox {
-    pub fn new(settings: Arc<Settings>) -> Self {
+    /// A toolbox answering the tools of `registry`.
+    pub fn with_registry(settings: Arc<Settings>, registry: Registry) -> Self {
         let api = Arc::new(ApiClient::new(&settings));
         let lists = Arc::new(ComplianceSource::new(
             settings.compliance_lists_file.clone(),
@@ -106,12 +273,35 @@ impl Toolbox {
             lists,
             offline,
             cache,
+            registry,
         }
     }
 
-    /// Identifies this package and the MCP client (see [`CallContext::user_agent`]).
-    pub fn user_agent(context: &CallContext) -> String {
-        context.user_agent()
+    /// The tools this toolbox answers.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn api(&self) -> &ApiClient {
+        &self.api
+    }
+
+    pub fn lists(&self) -> &ComplianceSource {
+        &self.lists
+    }
+
+    /// The session cache (never pay twice).
+    pub fn cache(&self) -> &SessionCache {
+        &self.cache
+    }
+
+    /// Offline mode's shortfall, when offline mode is on.
+    pub fn offline(&self) -> Option<&Shortfall> {
+        self.offline.as_deref()
     }
 
     /// Whether a configured key would be withheld (plain http to a remote host).
@@ -126,35 +316,29 @@ impl Toolbox {
         arguments: Option<&Arguments>,
         context: &CallContext,
     ) -> Result<Outcome, String> {
-        let tool = ToolName::from_name(name).ok_or_else(|| {
+        let entry = self.registry.get(name).ok_or_else(|| {
             format!(
                 "unknown tool `{name}`; this server has {}",
-                ToolName::ALL.map(ToolName::name).join(", ")
+                self.registry.names().collect::<Vec<_>>().join(", ")
             )
         })?;
-        use super::{CheckCompliance, LookupBic, LookupChClearing, ValidateIban};
-        Ok(match tool {
-            ToolName::ValidateIban => self.run::<ValidateIban>(arguments, context).await,
-            ToolName::BatchValidateIban => self.run_batch(arguments, context).await,
-            ToolName::LookupBic => self.run::<LookupBic>(arguments, context).await,
-            ToolName::LookupChClearing => self.run::<LookupChClearing>(arguments, context).await,
-            ToolName::CheckCompliance => self.run::<CheckCompliance>(arguments, context).await,
-        })
+        Ok((entry.call)(self, arguments, context).await)
     }
 
-    async fn run<T: Tool>(&self, arguments: Option<&Arguments>, context: &CallContext) -> Outcome {
+    /// Parse, answer within the call's deadline, log, render.
+    async fn run<T: Chain>(&self, arguments: Option<&Arguments>, context: &CallContext) -> Outcome {
         let started = Instant::now();
         let input = match T::parse(arguments) {
             Ok(input) => input,
             Err(e) => return input_error::<T>(e, started),
         };
         let deadline = Deadline::now() + self.settings.timeout;
-        let answered = self.answer::<T>(&input, deadline, context).await;
-        outcome::<T>(answered, &T::log_input(&input), started)
+        let labelled = T::answer(self, &input, deadline, context).await;
+        outcome::<T>(labelled, &T::log_input(&input), started)
     }
 
     /// The paid request, in one of the in-flight slots, inside the call's deadline.
-    async fn paid(
+    pub async fn paid(
         &self,
         request: &PaidRequest,
         deadline: Deadline,
@@ -179,8 +363,9 @@ impl Toolbox {
         }
     }
 
-    fn local_engine(&self) -> Local<'_> {
-        Local {
+    /// The offline engine with the lists in force and the user's validation options.
+    pub fn local_engine(&self) -> OfflineEngine<'_> {
+        OfflineEngine {
             lists: self.lists.lists(),
             validate: ValidateOptions {
                 aspirational: self.settings.aspirational,
@@ -188,13 +373,13 @@ impl Toolbox {
         }
     }
 
-    /// Steps 1–4 of the chain for one call.
-    async fn answer<T: Tool>(
+    /// Steps 1–4 of the chain for one call of a [`Paid`] tool.
+    pub async fn paid_chain<T: Paid>(
         &self,
         input: &T::Input,
         deadline: Deadline,
         context: &CallContext,
-    ) -> Answered<T::Body> {
+    ) -> Labelled<T::Body> {
         if let Some(offline) = &self.offline {
             let local = T::local(input, &self.local_engine());
             return fallback::<T>(offline, local, Source::Local);
@@ -205,13 +390,13 @@ impl Toolbox {
         Box::pin(self.answer_online::<T>(input, deadline, context)).await
     }
 
-    /// [`Self::answer`] when the API may be asked.
-    async fn answer_online<T: Tool>(
+    /// [`Self::paid_chain`] when the API may be asked.
+    async fn answer_online<T: Paid>(
         &self,
         input: &T::Input,
         deadline: Deadline,
         context: &CallContext,
-    ) -> Answered<T::Body> {
+    ) -> Labelled<T::Body> {
         // Never pay twice: a full answer to the same question is served again, and an
         // identical call still in flight is waited for (inside this call's deadline).
         let key = T::cache_key(input);
@@ -231,7 +416,7 @@ impl Toolbox {
         }
         let ua = context.user_agent();
         let failure = match self.paid(&T::request(input), deadline, &ua).await {
-            Ok(success) => match full_body::<T>(input, &success) {
+            Ok(success) => match full_body::<T::Body>(&success) {
                 Ok(body) => {
                     if let Some(key) = key
                         && let Ok(value) = serde_json::to_value(&body)
@@ -253,263 +438,25 @@ impl Toolbox {
             && let Some(compact) = T::free_question(input, &local)
             && let Ok(Ok(v)) =
                 tokio::time::timeout_at(deadline, self.api.free_format(&compact, &ua)).await
-            // Read through `&Value`, as every other answer is: one copy of the reading code.
-            && let Ok(validation) = IbanValidation::deserialize(&v)
-            && let Some(free) = T::from_free(input, validation, &engine)
+            && let Some(free) = T::from_free(input, &v, &engine)
         {
             return fallback::<T>(&shortfall, free, Source::FreeFormatEndpoint);
         }
         fallback::<T>(&shortfall, local, Source::Local)
     }
 
-    /// `batch_validate_iban`: the chain row by row, in one request. Rows this session has
-    /// already paid for come from the cache; the rest go in one batch request; a batch
-    /// refused as larger than what is left (`monthly_quota_insufficient`,
-    /// `credits_insufficient`: nothing debited) is retried once with the rows still
-    /// affordable; every other row is answered locally. Each row says which.
-    async fn run_batch(&self, arguments: Option<&Arguments>, context: &CallContext) -> Outcome {
-        use super::BatchValidateIban as B;
-        let started = Instant::now();
-        let input = match B::parse(arguments) {
-            Ok(input) => input,
-            Err(e) => return input_error::<B>(e, started),
-        };
-        let deadline = Deadline::now() + self.settings.timeout;
-        let answered = self.batch(&input, deadline, context).await;
-        outcome::<B>(answered, &B::log_input(&input), started)
-    }
-
-    async fn batch(
-        &self,
-        input: &BatchInput,
-        deadline: Deadline,
-        context: &CallContext,
-    ) -> Answered<BatchValidation> {
-        if let Some(offline) = &self.offline {
-            return self.batch_with_local_rows(
-                input,
-                vec![None; input.unique.len()],
-                offline,
-                None,
-            );
-        }
-        // Boxed, as in `answer`.
-        Box::pin(self.batch_online(input, deadline, context)).await
-    }
-
-    /// [`Self::batch`] when the API may be asked.
-    async fn batch_online(
-        &self,
-        input: &BatchInput,
-        deadline: Deadline,
-        context: &CallContext,
-    ) -> Answered<BatchValidation> {
-        let engine = self.local_engine();
-        let texts: Vec<&str> = input.unique_inputs().map(|i| i.text.as_str()).collect();
-        let full_row = |i: usize, v: IbanValidation, cache| {
-            let mut p = Provenance::full(None, None);
-            p.cache = cache;
-            p.cross_check = Some(v.cross_check(texts[i], &engine));
-            BatchRow {
-                validation: v,
-                provenance: p.row(),
-            }
-        };
-        // Rows already paid for this session.
-        let mut rows: Vec<Option<BatchRow>> = input
-            .unique
-            .iter()
-            .enumerate()
-            .map(|(i, compact)| {
-                let c = self.cache.get(&CacheKey::new(IBAN_KIND, compact.clone()))?;
-                let v = IbanValidation::deserialize(&c.body).ok()?;
-                Some(full_row(i, v, Some(c.hit)))
-            })
-            .collect();
-        let unpaid: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].is_none()).collect();
-        if unpaid.is_empty() {
-            return self.batch_full(input, rows, None, None, None);
-        }
-        let ua = context.user_agent();
-        let mut usage = (None, None);
-        let mut cost = None;
-        let mut api_fields = (None, crate::api::JsonObject::new());
-        let mut ask = async |send: &[usize], rows: &mut Vec<Option<BatchRow>>| {
-            let request = PaidRequest::Batch {
-                ibans: send.iter().map(|&i| input.unique[i].clone()).collect(),
-            };
-            let success = self.paid(&request, deadline, &ua).await?;
-            let api = ApiBatch::deserialize(&success.body)
-                .map_err(|e| {
-                    Failure::new(
-                        Reason::InvalidApiResponse,
-                        format!("The API's answer does not have the documented shape ({e})."),
-                        Some(200),
-                    )
-                })?
-                .check(send.len())?;
-            for (&i, v) in send.iter().zip(api.results) {
-                if let Ok(value) = serde_json::to_value(&v) {
-                    self.cache
-                        .put(CacheKey::new(IBAN_KIND, input.unique[i].clone()), value);
-                }
-                rows[i] = Some(full_row(i, v, None));
-            }
-            usage = (success.quota, success.credits);
-            cost = Some(cost.unwrap_or(0.0) + api.cost_usdc.unwrap_or(0.0));
-            api_fields = (api.processing_ms, api.extra);
-            Ok::<(), Failure>(())
-        };
-        let first = match ask(&unpaid, &mut rows).await {
-            Ok(()) => {
-                let mut answered = self.batch_full(input, rows, usage.0, usage.1, cost);
-                answered.body.processing_ms = api_fields.0;
-                answered.body.extra = api_fields.1;
-                return answered;
-            }
-            Err(f) => f,
-        };
-        // Spend what is left: the refusal says how much a smaller request could still buy.
-        let affordable = affordable_rows(&first, unpaid.len());
-        let mut again = None;
-        if self.settings.spend_remaining
-            && let Some(k) = affordable.filter(|&k| k > 0 && k < unpaid.len())
-            && let Err(f) = ask(&unpaid[..k], &mut rows).await
-        {
-            again = Some((self.shortfall(f), unpaid[..k].to_vec()));
-        }
-        let shortfall = self.shortfall(first);
-        self.batch_with_local_rows(input, rows, &shortfall, again)
-            .with_cost(cost)
-    }
-
-    /// Every row full (fresh or cached): the batch is full.
-    fn batch_full(
-        &self,
-        input: &BatchInput,
-        rows: Vec<Option<BatchRow>>,
-        quota: Option<crate::api::JsonObject>,
-        credits: Option<crate::api::JsonObject>,
-        cost: Option<f64>,
-    ) -> Answered<BatchValidation> {
-        use super::BatchValidateIban as B;
-        let unique: Vec<BatchRow> = rows.into_iter().flatten().collect();
-        let mut provenance = Provenance::full(quota, credits);
-        // Served wholly from the cache: say so at the top too (the oldest row's time).
-        if unique.iter().all(|r| r.provenance.cache.is_some()) {
-            provenance.cache = unique
-                .iter()
-                .filter_map(|r| r.provenance.cache.clone())
-                .max_by_key(|c| c.age_s);
-        }
-        let mut body = BatchValidation::from_unique(input, unique);
-        body.cost_usdc = cost;
-        let mut notes = provenance.label_notes();
-        let disagreements = disagreeing_rows(&body);
-        if !disagreements.is_empty() {
-            notes.insert(0, disagreements);
-        }
-        let cached = body
-            .results
-            .iter()
-            .filter(|r| r.provenance.cache.is_some())
-            .count();
-        if cached > 0 && provenance.cache.is_none() {
-            notes.insert(
-                0,
-                format!("{cached} rows served from this session's cache (no new charge)"),
-            );
-        }
-        Answered {
-            label: with_notes(B::summary(&body), &notes),
-            body,
-            provenance,
-        }
-    }
-
-    /// Some rows are not full: each missing row is answered locally, saying why (`again`:
-    /// the rows of a second, refused request and their own shortfall).
-    fn batch_with_local_rows(
-        &self,
-        input: &BatchInput,
-        rows: Vec<Option<BatchRow>>,
-        shortfall: &Shortfall,
-        again: Option<(Shortfall, Vec<usize>)>,
-    ) -> Answered<BatchValidation> {
-        use super::BatchValidateIban as B;
-        let engine = self.local_engine();
-        let texts: Vec<&str> = input.unique_inputs().map(|i| i.text.as_str()).collect();
-        let rows: Vec<BatchRow> = rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, row)| {
-                row.unwrap_or_else(|| {
-                    let why = match &again {
-                        Some((s, retried)) if retried.contains(&i) => s,
-                        _ => shortfall,
-                    };
-                    BatchRow {
-                        validation: IbanValidation::local(texts[i], &engine),
-                        provenance: RowProvenance {
-                            mode: why.mode,
-                            source: Source::Local,
-                            reason: Some(why.why.reason.clone()),
-                            cache: None,
-                            cross_check: None,
-                        },
-                    }
-                })
-            })
-            .collect();
-        let body = BatchValidation::from_unique(input, rows);
-        let full = body
-            .results
-            .iter()
-            .filter(|r| r.provenance.mode == Mode::Full)
-            .count();
-        let missing = rows_missing(
-            body.results
-                .iter()
-                .filter(|r| r.provenance.mode != Mode::Full)
-                .map(|r| &r.validation),
-        );
-        let covers = if full > 0 {
-            format!(
-                "{full} of {} answered in full; the rest: {LOCAL_COVERS}",
-                body.count
-            )
-        } else {
-            LOCAL_COVERS.to_string()
-        };
-        let provenance = shortfall.provenance(
-            Source::Local,
-            missing,
-            Some(crate::engine::data::BANK_DIRECTORY_AS_OF.into()),
-        );
-        let mut label = shortfall.label(&covers, &B::summary(&body));
-        let disagreements = disagreeing_rows(&body);
-        if !disagreements.is_empty() {
-            label = with_notes(label, &[disagreements]);
-        }
-        Answered {
-            body,
-            provenance,
-            label,
-        }
-    }
-
     /// A full answer (fresh or from the cache): the offline engine's second opinion, and
     /// the label with what the user should know — usage near the wall, a cache hit, a
     /// disagreement.
-    fn full<T: Tool>(
+    fn full<T: Paid>(
         &self,
         input: &T::Input,
         body: T::Body,
         mut provenance: Provenance,
-    ) -> Answered<T::Body> {
+    ) -> Labelled<T::Body> {
         provenance.cross_check = T::cross_check(input, &body, &self.local_engine());
         let label = with_notes(T::summary(&body), &provenance.label_notes());
-        Answered {
+        Labelled {
             body,
             provenance,
             label,
@@ -518,7 +465,7 @@ impl Toolbox {
 
     /// A failure of the paid call, worded for this user. A keyed user is never told
     /// "anonymous": that word belongs to the no-key mode alone.
-    fn shortfall(&self, f: Failure) -> Shortfall {
+    pub fn shortfall(&self, f: Failure) -> Shortfall {
         let keyed = self.api.keyed();
         let mode = if keyed {
             Mode::Degraded
@@ -561,57 +508,6 @@ impl Toolbox {
     }
 }
 
-impl Answered<BatchValidation> {
-    fn with_cost(mut self, cost: Option<f64>) -> Self {
-        self.body.cost_usdc = cost;
-        self
-    }
-}
-
-/// How many rows a refusal says are still affordable: `cause.quota.remaining` units (one per
-/// IBAN), or `cause.credits.remaining` at the price per row that `required` implies.
-fn affordable_rows(refusal: &Failure, rows: usize) -> Option<usize> {
-    let number = |m: &crate::api::JsonObject, k: &str| m.get(k).and_then(serde_json::Value::as_u64);
-    let k = match refusal.reason {
-        Reason::MonthlyQuotaInsufficient => number(refusal.quota.as_ref()?, "remaining")?,
-        Reason::CreditsInsufficient => {
-            let credits = refusal.credits.as_ref()?;
-            let remaining = number(credits, "remaining")?;
-            let per_row = number(credits, "required")
-                .map(|r| r.div_ceil(rows.max(1) as u64))
-                .filter(|&p| p > 0)
-                .unwrap_or(1);
-            remaining / per_row
-        }
-        _ => return None,
-    };
-    Some(usize::try_from(k).unwrap_or(usize::MAX).min(rows))
-}
-
-/// "WARNING: the offline engine disagrees on rows 3, 7" (nothing when all agree).
-fn disagreeing_rows(b: &BatchValidation) -> String {
-    let rows: Vec<String> = b
-        .results
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| {
-            r.provenance
-                .cross_check
-                .as_ref()
-                .is_some_and(CrossCheck::disagrees)
-        })
-        .map(|(i, _)| (i + 1).to_string())
-        .collect();
-    if rows.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "WARNING: the offline engine disagrees with the API on row {} (see each row's cross_check)",
-            rows.join(", ")
-        )
-    }
-}
-
 impl Toolbox {
     /// The same toolbox with the compliance lists' age judged on `day` instead of today
     /// (tests; reproducible transcripts). Nothing else changes.
@@ -623,7 +519,7 @@ impl Toolbox {
 }
 
 /// The summary, then what the user should know, on the one label line.
-fn with_notes(summary: String, notes: &[String]) -> String {
+pub fn with_notes(summary: String, notes: &[String]) -> String {
     let mut label = summary;
     for n in notes {
         label.push_str(" — ");
@@ -634,7 +530,7 @@ fn with_notes(summary: String, notes: &[String]) -> String {
 
 fn input_error<T: Tool>(e: InputError, started: Instant) -> Outcome {
     tracing::info!(
-        tool = T::NAME.name(),
+        tool = T::NAME,
         mode = "input_error",
         duration_ms = started.elapsed().as_millis() as u64,
         "tool call"
@@ -643,7 +539,7 @@ fn input_error<T: Tool>(e: InputError, started: Instant) -> Outcome {
 }
 
 /// Log the call, render the text block, serialise the answer once.
-fn outcome<T: Tool>(answered: Answered<T::Body>, log_input: &str, started: Instant) -> Outcome {
+fn outcome<T: Tool>(answered: Labelled<T::Body>, log_input: &str, started: Instant) -> Outcome {
     log_call(T::NAME, &answered.provenance, log_input, started.elapsed());
     let mut text = Text::new(&answered.label);
     T::render(&answered.body, &mut text);
@@ -676,24 +572,24 @@ fn scrub_anonymous(s: &str) -> String {
     out
 }
 
-fn full_body<T: Tool>(input: &T::Input, success: &Success) -> Result<T::Body, Failure> {
-    let body = T::Body::deserialize(&success.body).map_err(|e| {
+/// A paid answer read as the tool's body; a 2xx that does not fit is `invalid_api_response`.
+pub fn full_body<B: serde::de::DeserializeOwned>(success: &Success) -> Result<B, Failure> {
+    B::deserialize(&success.body).map_err(|e| {
         Failure::new(
             Reason::InvalidApiResponse,
             format!("The API's answer does not have the documented shape ({e})."),
             Some(200),
         )
-    })?;
-    T::finish_full(input, body)
+    })
 }
 
 fn fallback<T: Tool>(
     shortfall: &Shortfall,
     answer: LocalAnswer<T::Body>,
     source: Source,
-) -> Answered<T::Body> {
+) -> Labelled<T::Body> {
     let label = shortfall.label(&answer.covers, &T::summary(&answer.body));
-    Answered {
+    Labelled {
         provenance: shortfall.provenance(source, answer.missing, answer.data_as_of),
         body: answer.body,
         label,
@@ -702,7 +598,7 @@ fn fallback<T: Tool>(
 
 /// One line per tool call on stderr: the visibility the hosted service lacked. Inputs are
 /// masked; the key never appears here.
-fn log_call(tool: ToolName, p: &Provenance, input: &str, elapsed: Duration) {
+fn log_call(tool: &str, p: &Provenance, input: &str, elapsed: Duration) {
     let duration_ms = elapsed.as_millis() as u64;
     let mode = p.mode.as_str();
     let reason = p.reason.as_ref().map_or("-", Reason::as_str);
@@ -716,7 +612,7 @@ fn log_call(tool: ToolName, p: &Provenance, input: &str, elapsed: Duration) {
     };
     if matches!(p.mode, Mode::Degraded | Mode::Anonymous) {
         tracing::warn!(
-            tool = tool.name(),
+            tool,
             mode,
             reason,
             upstream_status,
@@ -726,7 +622,7 @@ fn log_call(tool: ToolName, p: &Provenance, input: &str, elapsed: Duration) {
         );
     } else {
         tracing::info!(
-            tool = tool.name(),
+            tool,
             mode,
             reason,
             upstream_status,

@@ -148,6 +148,16 @@ impl Provenance {
         }
     }
 
+    /// The full answer of a tool whose full answer is the engine's: nothing was asked of
+    /// the API, nothing is missing.
+    pub fn full_local(data_as_of: Option<String>) -> Self {
+        Self {
+            source: Source::Local,
+            data_as_of,
+            ..Self::full(None, None)
+        }
+    }
+
     /// The part a batch row carries.
     pub fn row(&self) -> RowProvenance {
         RowProvenance {

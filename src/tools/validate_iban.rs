@@ -4,43 +4,24 @@
 //! ([`IbanValidation::local`]); for a country the local registry lacks, the free format
 //! endpoint is asked instead (without the key).
 
-use schemars::JsonSchema;
 use serde::Deserialize;
+use serde_json::{Value, json};
 
-use super::ToolName;
-use super::answer::{Local, LocalAnswer};
-use super::args::{Arguments, IbanInput, InputError, field};
+use super::answer::{LocalAnswer, OfflineEngine};
+use super::args::{Arguments, IbanArgs, IbanInput, InputError};
 use super::cache::CacheKey;
-use super::iban_answer::{FREE_COVERS, IbanValidation, LOCAL_COVERS};
+use super::iban_answer::{FREE_COVERS, IBAN_KIND, IbanValidation, LOCAL_COVERS};
 use super::provenance::CrossCheck;
 use super::text::Text;
-use super::tool::{IBAN_KIND, Tool};
+use super::tool::{Paid, Tool};
 use crate::api::PaidRequest;
 use crate::engine::data;
 
 /// The `validate_iban` tool.
 pub struct ValidateIban;
 
-/// Arguments of `validate_iban` and `check_compliance`.
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct IbanArgs {
-    /// The IBAN. Spaces, hyphens and lower case are accepted, e.g. "CH93 0076 2011 6238 5295 7".
-    #[schemars(length(min = 1, max = 256))]
-    pub iban: String,
-}
-
-impl IbanArgs {
-    /// The one `iban` argument, checked and normalised.
-    pub fn parse(arguments: Option<&Arguments>) -> Result<IbanInput, InputError> {
-        IbanInput::parse(
-            field(arguments, "iban", "\"CH93 0076 2011 6238 5295 7\"")?,
-            "iban",
-        )
-    }
-}
-
 impl Tool for ValidateIban {
-    const NAME: ToolName = ToolName::ValidateIban;
+    const NAME: &'static str = "validate_iban";
     const TITLE: &'static str = "Validate IBAN";
     const DESCRIPTION: &'static str = "Validate one IBAN and identify its bank, SEPA reach and issuer.\n\
         Use for a single account number; for several use batch_validate_iban, for sanctions/risk use check_compliance. \
@@ -58,13 +39,24 @@ impl Tool for ValidateIban {
         input.masked()
     }
 
-    fn request(input: &IbanInput) -> PaidRequest {
-        PaidRequest::Validate {
-            iban: input.compact.as_str().to_string(),
-        }
+    fn summary(body: &IbanValidation) -> String {
+        body.summary()
     }
 
-    fn local(input: &IbanInput, engine: &Local) -> LocalAnswer<IbanValidation> {
+    fn render(body: &IbanValidation, text: &mut Text) {
+        body.render(text);
+    }
+}
+
+impl Paid for ValidateIban {
+    fn request(input: &IbanInput) -> PaidRequest {
+        PaidRequest::post(
+            "/v1/iban/validate",
+            json!({ "iban": input.compact.as_str() }),
+        )
+    }
+
+    fn local(input: &IbanInput, engine: &OfflineEngine) -> LocalAnswer<IbanValidation> {
         let body = IbanValidation::local(&input.text, engine);
         LocalAnswer {
             covers: LOCAL_COVERS.into(),
@@ -83,9 +75,10 @@ impl Tool for ValidateIban {
 
     fn from_free(
         _input: &IbanInput,
-        free: IbanValidation,
-        _engine: &Local,
+        free: &Value,
+        _engine: &OfflineEngine,
     ) -> Option<LocalAnswer<IbanValidation>> {
+        let free = IbanValidation::deserialize(free).ok()?;
         Some(LocalAnswer {
             covers: FREE_COVERS.into(),
             missing: free.missing(),
@@ -98,16 +91,12 @@ impl Tool for ValidateIban {
         Some(CacheKey::new(IBAN_KIND, input.compact.as_str().to_string()))
     }
 
-    fn cross_check(input: &IbanInput, body: &IbanValidation, engine: &Local) -> Option<CrossCheck> {
+    fn cross_check(
+        input: &IbanInput,
+        body: &IbanValidation,
+        engine: &OfflineEngine,
+    ) -> Option<CrossCheck> {
         Some(body.cross_check(&input.text, engine))
-    }
-
-    fn summary(body: &IbanValidation) -> String {
-        body.summary()
-    }
-
-    fn render(body: &IbanValidation, text: &mut Text) {
-        body.render(text);
     }
 }
 
@@ -115,12 +104,11 @@ impl Tool for ValidateIban {
 mod tests {
     use super::*;
     use crate::engine::compliance::ComplianceLists;
-    use serde_json::json;
 
     #[test]
     fn a_local_answer_lists_what_only_the_api_knows() {
         let lists = ComplianceLists::embedded();
-        let engine = Local {
+        let engine = OfflineEngine {
             lists: &lists,
             validate: Default::default(),
         };

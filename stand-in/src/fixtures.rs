@@ -83,6 +83,24 @@ pub const BANKS: &[Bank] = &[
         sct_inst: false,
         vop_participant: false,
     },
+    // Fictional: a German bank code the hosted API's register lists but an older copy of the
+    // Bundesbank file does not (new codes appear with every quarterly file). It lets a test
+    // see the API verify a bank code that the client's embedded register has never heard of.
+    Bank {
+        country: "DE",
+        bank_code: "37040099",
+        bic: "NEUBDEK1XXX",
+        name: "Neue Beispielbank (stand-in fixture)",
+        city: "Köln",
+        street: "Rheinufer 1",
+        zip: "50668",
+        issuer_type: "bank",
+        classification: "licensed_bank",
+        lei: None,
+        register: "Bundesbank Bankleitzahlendatei",
+        sct_inst: true,
+        vop_participant: true,
+    },
 ];
 
 /// The bank behind an IBAN's bank code.

@@ -14,8 +14,8 @@
 //! all-or-nothing, and can be switched into every fault the client must survive: 5xx, 429,
 //! slow answers, HTML, garbage, a well-formed answer padded past the client's 2 MiB cap, a
 //! redirect to a second listener that records whatever reaches it, a legacy x402 v1 refusal,
-//! and a broken free endpoint. Every request is logged for the tests to inspect. It listens on
-//! 127.0.0.1 only.
+//! and a broken free endpoint ([`FreeFault`]: down, 5xx, slow, garbage, HTML, padded past the
+//! cap). Every request is logged for the tests to inspect. It listens on 127.0.0.1 only.
 
 pub mod answers;
 pub mod fixtures;
@@ -91,6 +91,28 @@ pub enum Fault {
     Legacy402,
 }
 
+/// A fault switched on for the free format endpoint (`GET /v1/iban/format`) alone: what the
+/// client reads there must be bounded in size and time like every paid answer, and a broken
+/// free endpoint must leave the call's answer local, with the paid call's reason.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FreeFault {
+    None,
+    /// 500 `{"error": "internal_error"}`.
+    Status500,
+    /// The well-formed format answer, after this long (counted like a slow paid answer:
+    /// [`StandIn::abandoned`], [`StandIn::in_flight`]).
+    Slow(Duration),
+    /// 200 with a `text/html` maintenance page.
+    Html,
+    /// 200 `application/json` with a truncated body.
+    Garbage,
+    /// The well-formed format answer padded to 3 MiB, with a `Content-Length`: over the
+    /// client's 2 MiB cap, and a usable format answer without it.
+    Huge,
+    /// The same 3 MiB answer sent chunked, with no `Content-Length`.
+    HugeChunked,
+}
+
 /// One request as the stand-in saw it.
 #[derive(Debug, Clone)]
 pub struct Logged {
@@ -149,6 +171,7 @@ struct Inner {
     keys: HashMap<String, KeyKind>,
     stats: HashMap<String, KeyStats>,
     fault: Fault,
+    free_fault: FreeFault,
     free_down: bool,
     quota_notice: bool,
     log: Vec<Logged>,
@@ -219,6 +242,7 @@ impl StandIn {
             keys: HashMap::new(),
             stats: HashMap::new(),
             fault: Fault::None,
+            free_fault: FreeFault::None,
             free_down: false,
             quota_notice: false,
             log: Vec::new(),
@@ -271,6 +295,31 @@ impl StandIn {
 
     pub fn set_free_down(&self, down: bool) {
         lock(&self.state).free_down = down;
+    }
+
+    /// Switch a fault on for the free format endpoint only (the paid routes keep theirs).
+    pub fn set_free_fault(&self, fault: FreeFault) {
+        lock(&self.state).free_fault = fault;
+    }
+
+    /// Requests to the free format endpoint, as logged.
+    pub fn free_requests(&self) -> Vec<Logged> {
+        lock(&self.state)
+            .log
+            .iter()
+            .filter(|r| r.path == FREE_FORMAT_PATH)
+            .cloned()
+            .collect()
+    }
+
+    /// Requests to the five paid routes (any key, or none), as logged: faulted, refused and
+    /// answered alike.
+    pub fn paid_route_requests(&self) -> usize {
+        lock(&self.state)
+            .log
+            .iter()
+            .filter(|r| is_paid_route(&r.path))
+            .count()
     }
 
     /// Send `X-Quota-Notice: threshold-crossed` on paid answers at or past 80 % of the limit.
@@ -328,6 +377,18 @@ impl StandIn {
         s.log.clear();
         s.redirect_log.clear();
     }
+}
+
+/// The free format-only endpoint.
+pub const FREE_FORMAT_PATH: &str = "/v1/iban/format";
+
+/// Whether a path is one of the five paid routes.
+pub fn is_paid_route(path: &str) -> bool {
+    matches!(
+        path,
+        "/v1/iban/validate" | "/v1/iban/batch" | "/v1/iban/compliance"
+    ) || path.starts_with("/v1/bic/")
+        || path.starts_with("/v1/ch/clearing/")
 }
 
 fn logged(
@@ -560,10 +621,15 @@ async fn handle(
             .collect();
         return json_response(StatusCode::OK, json!({ "requests": log }));
     }
-    let (fault, free_down, redirect_base) = {
+    let (fault, free_fault, free_down, redirect_base) = {
         let mut s = lock(&state);
         s.log.push(logged(peer, &method, &uri, &headers, &body));
-        (s.fault.clone(), s.free_down, s.redirect_base.clone())
+        (
+            s.fault.clone(),
+            s.free_fault.clone(),
+            s.free_down,
+            s.redirect_base.clone(),
+        )
     };
     let path = uri.path().to_string();
     let route = |m: &Method, p: &str| method == *m && path == p;
@@ -571,7 +637,7 @@ async fn handle(
     if route(&Method::GET, "/health") {
         return json_response(StatusCode::OK, json!({"status": "ok"}));
     }
-    if route(&Method::GET, "/v1/iban/format") {
+    if route(&Method::GET, FREE_FORMAT_PATH) {
         if free_down {
             return json_response(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -588,7 +654,22 @@ async fn handle(
         if iban.len() > 34 {
             return *bad_request("invalid_iban_length", "Send the compact form (≤ 34).");
         }
-        return json_response(StatusCode::OK, answers::free_format(iban));
+        let answer = answers::free_format(iban);
+        return match free_fault {
+            FreeFault::None => json_response(StatusCode::OK, answer),
+            FreeFault::Status500 => json_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({"error": "internal_error"}),
+            ),
+            FreeFault::Slow(d) => {
+                slow(&state, d).await;
+                json_response(StatusCode::OK, answer)
+            }
+            FreeFault::Html => html(),
+            FreeFault::Garbage => garbage(),
+            FreeFault::Huge => padded_response(padded(&answer, HUGE), false),
+            FreeFault::HugeChunked => padded_response(padded(&answer, HUGE), true),
+        };
     }
     if route(&Method::GET, "/v1/keys/usage") {
         return key_usage(&state, presented_key(&headers));
@@ -639,49 +720,9 @@ async fn handle(
             r.headers_mut().insert("retry-after", "30".parse().unwrap());
             return r;
         }
-        Fault::Slow(d) => {
-            // Counts answers abandoned mid-wait: the connection closed (client gave up, or
-            // a cancelled MCP request dropped its HTTP request) before the answer was ready.
-            struct Abandoned(Shared, bool);
-            impl Drop for Abandoned {
-                fn drop(&mut self) {
-                    if !self.1 {
-                        lock(&self.0).abandoned += 1;
-                    }
-                }
-            }
-            struct InFlight(Shared);
-            impl Drop for InFlight {
-                fn drop(&mut self) {
-                    lock(&self.0).in_flight -= 1;
-                }
-            }
-            {
-                let mut st = lock(&state);
-                st.in_flight += 1;
-                st.max_in_flight = st.max_in_flight.max(st.in_flight);
-            }
-            let _in_flight = InFlight(state.clone());
-            let mut guard = Abandoned(state.clone(), false);
-            tokio::time::sleep(*d).await;
-            guard.1 = true;
-        }
-        Fault::Html => {
-            return (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "text/html")],
-                "<html><body>Maintenance</body></html>",
-            )
-                .into_response();
-        }
-        Fault::Garbage => {
-            return (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "application/json")],
-                "{\"valid\": tru",
-            )
-                .into_response();
-        }
+        Fault::Slow(d) => slow(&state, *d).await,
+        Fault::Html => return html(),
+        Fault::Garbage => return garbage(),
         Fault::Redirect => {
             return Response::builder()
                 .status(StatusCode::TEMPORARY_REDIRECT)
@@ -711,7 +752,7 @@ async fn handle(
     }
 
     let padded_to = match fault {
-        Fault::Huge | Fault::HugeChunked => Some(3 * 1024 * 1024),
+        Fault::Huge | Fault::HugeChunked => Some(HUGE),
         Fault::PaddedTo(n) => Some(n),
         _ => None,
     };
@@ -722,8 +763,65 @@ async fn handle(
         };
     };
     // Like the other faults, a padded answer is sent whatever the key, and charges nothing.
-    let body = padded(&paid.answer(), padded_to);
-    if fault == Fault::HugeChunked {
+    padded_response(
+        padded(&paid.answer(), padded_to),
+        fault == Fault::HugeChunked,
+    )
+}
+
+/// The size of a "huge" answer: past the client's 2 MiB cap.
+const HUGE: usize = 3 * 1024 * 1024;
+
+/// Wait `d` before answering, counting the wait: answers abandoned mid-wait (the connection
+/// closed — the client gave up, or a cancelled MCP request dropped its HTTP request — before
+/// the answer was ready), and how many waits run at once.
+async fn slow(state: &Shared, d: Duration) {
+    struct Abandoned(Shared, bool);
+    impl Drop for Abandoned {
+        fn drop(&mut self) {
+            if !self.1 {
+                lock(&self.0).abandoned += 1;
+            }
+        }
+    }
+    struct InFlight(Shared);
+    impl Drop for InFlight {
+        fn drop(&mut self) {
+            lock(&self.0).in_flight -= 1;
+        }
+    }
+    {
+        let mut st = lock(state);
+        st.in_flight += 1;
+        st.max_in_flight = st.max_in_flight.max(st.in_flight);
+    }
+    let _in_flight = InFlight(state.clone());
+    let mut guard = Abandoned(state.clone(), false);
+    tokio::time::sleep(d).await;
+    guard.1 = true;
+}
+
+fn html() -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/html")],
+        "<html><body>Maintenance</body></html>",
+    )
+        .into_response()
+}
+
+fn garbage() -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        "{\"valid\": tru",
+    )
+        .into_response()
+}
+
+/// A padded JSON body: with its `Content-Length`, or chunked with none.
+fn padded_response(body: String, chunked: bool) -> Response {
+    if chunked {
         return Response::builder()
             .status(StatusCode::OK)
             .header(header::CONTENT_TYPE, "application/json")

@@ -11,14 +11,21 @@ export const binary = process.env.IBANFORGE_MCP_BINARY ?? path.resolve(here, '..
 export const standInBinary = process.env.STAND_IN_BINARY ?? path.resolve(here, '../../target/debug/examples/stand-in-api');
 export const PATH = process.env.PATH ?? '/usr/bin:/bin';
 
-/** One call per tool; every answer must pass the client's own outputSchema check. */
-export const CALLS = {
-  validate_iban: { iban: 'CH10 0023 0000 0000 1234 5' },
-  batch_validate_iban: { ibans: ['CH1000230000000012345', 'DE89370400440532013000', 'CH9400762011623852957'] },
-  lookup_bic: { bic: 'UBSWCHZH80A' },
-  lookup_ch_clearing: { iid: '30005' },
-  check_compliance: { iban: 'MC5811222000010123456789030' },
-};
+/**
+ * One call per tool (calls.json, which the platform checks read too); every answer must pass
+ * the client's own outputSchema check.
+ */
+export const CALLS = JSON.parse(readFileSync(path.resolve(here, 'calls.json'), 'utf8'));
+
+/** The tools the server lists, in order: the committed definitions the registry generates. */
+export const TOOL_NAMES = JSON.parse(readFileSync(path.resolve(here, '../../schemas/tools.json'), 'utf8')).tools.map((t) => t.name);
+{
+  const missing = TOOL_NAMES.filter((n) => !(n in CALLS));
+  const unknown = Object.keys(CALLS).filter((n) => !TOOL_NAMES.includes(n));
+  if (missing.length || unknown.length) {
+    throw new Error(`tests/clients/calls.json must hold one call per registered tool: add ${JSON.stringify(missing)}, remove ${JSON.stringify(unknown)}`);
+  }
+}
 
 /** Start the stand-in API (the example binary) and resolve with its base URL. */
 export async function startStandIn() {

@@ -49,6 +49,12 @@ pub fn assert_conforms(tool: &str, structured: &Value) {
         .iter()
         .find(|t| t.name == tool)
         .expect("tool exists");
+    assert_conforms_to(def, structured);
+}
+
+/// Assert `structured` conforms to the `outputSchema` of definition `def`.
+pub fn assert_conforms_to(def: &rmcp::model::Tool, structured: &Value) {
+    let tool = &def.name;
     let schema = Value::Object(Map::clone(
         def.output_schema.as_ref().expect("outputSchema"),
     ));

@@ -3,29 +3,24 @@
 //!
 //! Its full answer is the local engine's ([`qr_bill`]): every rule checked is in the
 //! published guidelines, so it never calls the API, with or without a key, and answers
-//! `mode: "full"`, `source: "local"`, `missing: []` in every configuration. A broken bill is
-//! a result (`valid: false` with `errors`), never a tool error; only a missing or oversized
-//! argument is refused. Written against the current tool pieces; the registry wires it in.
+//! `mode: "full"`, `source: "local"`, `missing: []` in every configuration. It implements
+//! [`Chain`] itself for that reason: no paid request exists for it. A broken bill is a
+//! result (`valid: false` with `errors`), never a tool error; only a missing, non-string,
+//! blank or oversized argument is refused.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use tokio::time::Instant as Deadline;
 
-use super::Outcome;
-use super::StructuredContent;
-use super::answer::Answer;
-use super::args::{Arguments, InputError, field};
-use super::provenance::{Provenance, Source};
+use super::args::{Arguments, InputError, bounded_text, field};
+use super::policy::{CallContext, Chain, Labelled, Toolbox};
 use super::text::Text;
+use super::tool::{Annotations, Tool};
 use crate::engine::qr_bill::{self, Address, Issue};
 
-pub const NAME: &str = "check_swiss_qr_bill";
-pub const TITLE: &str = "Check Swiss QR-bill";
-/// The first sentence stands alone (registries cut descriptions at 100 characters).
-pub const DESCRIPTION: &str = "Check the text decoded from a Swiss QR-bill's QR code against the QR-bill guidelines.\n\
-    Pass the SPC payload (lines separated by CR LF or LF; no image decoding). Checks header, element order, creditor IBAN and QR-IBAN/reference pairing, \
-    structured addresses, field lengths and characters, amount, currency, reference check digits, message length, trailer, alternative schemes and size, \
-    and lists every error and warning by field. \
-    Free and offline: answered in full by the local engine, never calls the API, needs no key.";
+/// The `check_swiss_qr_bill` tool.
+pub struct CheckSwissQrBill;
+
 pub const DATA_AS_OF: &str = qr_bill::GUIDELINES;
 /// The answer's own text budget.
 pub const MAX_TEXT_CHARS: usize = 1_500;
@@ -34,34 +29,67 @@ pub const MAX_TEXT_CHARS: usize = 1_500;
 /// verdict rather than a refusal, while still bounding what reaches the engine.
 pub const MAX_PAYLOAD_CHARS: usize = 4 * qr_bill::MAX_PAYLOAD_BYTES;
 
+const ACCEPTED: &str =
+    "the text decoded from the QR code, starting with \"SPC\" (elements separated by CR LF or LF)";
+
 /// Arguments of `check_swiss_qr_bill`.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct QrBillArgs {
-    /// The text decoded from the QR code, starting with "SPC" (elements separated by CR LF or LF).
+    /// The text decoded from the QR code, starting with "SPC" (elements separated by CR LF or LF). No image decoding.
     #[schemars(length(min = 1, max = 3988))]
     pub payload: String,
 }
 
-/// Check the raw arguments: a non-blank string of at most [`MAX_PAYLOAD_CHARS`].
-pub fn parse(arguments: Option<&Arguments>) -> Result<String, InputError> {
-    let v = field(arguments, "payload", "\"SPC\\r\\n0200\\r\\n1\\r\\nCH44…\"")?;
-    let Some(s) = v.as_str() else {
-        return Err(InputError(
-            "`payload` must be a string: the text decoded from the QR code".into(),
-        ));
+impl Tool for CheckSwissQrBill {
+    const NAME: &'static str = "check_swiss_qr_bill";
+    const TITLE: &'static str = "Check Swiss QR-bill";
+    const DESCRIPTION: &'static str = "Check the text decoded from a Swiss QR-bill's QR code against the QR-bill guidelines.\n\
+        Pass the SPC payload (lines separated by CR LF or LF; no image decoding). Checks header, element order, creditor IBAN and QR-IBAN/reference pairing, \
+        structured addresses, field lengths and characters, amount, currency, reference check digits, message length, trailer, alternative schemes and size, \
+        and lists every error and warning by field. \
+        Free and offline: answered in full by the local engine, never calls the API, needs no key.";
+    const ANNOTATIONS: Annotations = Annotations {
+        open_world: false,
+        ..Annotations::READ_ONLY
     };
-    let n = s.chars().count();
-    if n > MAX_PAYLOAD_CHARS {
-        return Err(InputError(format!(
-            "`payload` is {n} characters long; at most {MAX_PAYLOAD_CHARS} are accepted (a QR-bill holds at most 997 bytes)"
-        )));
+    type Args = QrBillArgs;
+    type Input = String;
+    type Body = QrBillBody;
+
+    fn parse(arguments: Option<&Arguments>) -> Result<String, InputError> {
+        let value = field(arguments, "payload", "\"SPC\\r\\n0200\\r\\n1\\r\\nCH44…\"")?;
+        Ok(bounded_text(value, "payload", MAX_PAYLOAD_CHARS, ACCEPTED)?.to_string())
     }
-    if s.trim().is_empty() {
-        return Err(InputError(
-            "`payload` is empty; pass the text decoded from the QR code, starting with SPC".into(),
-        ));
+
+    /// Its size only: a bill names people and addresses.
+    fn log_input(payload: &String) -> String {
+        format!(
+            "payload={} bytes, {} lines",
+            payload.len(),
+            payload.split('\n').count()
+        )
     }
-    Ok(s.to_string())
+
+    fn summary(body: &QrBillBody) -> String {
+        verdict(body)
+    }
+
+    fn render(body: &QrBillBody, text: &mut Text) {
+        lines(body, text);
+    }
+}
+
+impl Chain for CheckSwissQrBill {
+    async fn answer(
+        _toolbox: &Toolbox,
+        payload: &String,
+        _deadline: Deadline,
+        _context: &CallContext,
+    ) -> Labelled<QrBillBody> {
+        let body = answer(payload);
+        let summary = verdict(&body);
+        Labelled::engine_full(body, summary, Some(DATA_AS_OF.to_string()))
+    }
 }
 
 /// One finding.
@@ -147,8 +175,8 @@ pub fn answer(payload: &str) -> QrBillBody {
     }
 }
 
-/// The verdict line.
-pub fn summary(b: &QrBillBody) -> String {
+/// The verdict line (the summary, and the label of every answer).
+fn verdict(b: &QrBillBody) -> String {
     let amount = b.amount.as_deref().unwrap_or("open amount");
     if b.valid {
         format!(
@@ -168,8 +196,8 @@ pub fn summary(b: &QrBillBody) -> String {
 }
 
 /// One line per error and warning, cut to the text budget (every one is in `errors`).
-pub fn render(b: &QrBillBody, text: &mut Text) {
-    let mut budget = MAX_TEXT_CHARS.saturating_sub(summary(b).chars().count() + 60);
+fn lines(b: &QrBillBody, text: &mut Text) {
+    let mut budget = MAX_TEXT_CHARS.saturating_sub(verdict(b).chars().count() + 60);
     let all = b
         .errors
         .iter()
@@ -191,41 +219,12 @@ pub fn render(b: &QrBillBody, text: &mut Text) {
     }
 }
 
-/// The text block: the verdict first, no label (a full answer), then the lines.
-pub fn text_block(b: &QrBillBody) -> String {
-    let mut text = Text::new(&summary(b));
-    render(b, &mut text);
+/// The text block as the server sends it for a full answer: the verdict, then the lines.
+#[cfg(test)]
+fn text_block(b: &QrBillBody) -> String {
+    let mut text = Text::new(&verdict(b));
+    lines(b, &mut text);
     text.finish()
-}
-
-/// The provenance of every answer: full, from the local engine, nothing missing, dated by
-/// the standard's version — in every configuration (no key, a key, offline).
-pub fn provenance() -> Provenance {
-    Provenance {
-        source: Source::Local,
-        data_as_of: Some(DATA_AS_OF.to_string()),
-        ..Provenance::full(None, None)
-    }
-}
-
-/// The whole call: arguments in, the MCP outcome out, from the engine alone (no network
-/// path exists here). A refused argument is the only `isError`.
-pub fn call(arguments: Option<&Arguments>) -> Outcome {
-    let input = match parse(arguments) {
-        Ok(i) => i,
-        Err(e) => return Outcome::InputError(e),
-    };
-    let body = answer(&input);
-    let label = summary(&body);
-    let text = text_block(&body);
-    Outcome::Answer {
-        structured: StructuredContent::of(&Answer {
-            body,
-            provenance: provenance(),
-        }),
-        label,
-        text,
-    }
 }
 
 #[cfg(test)]
@@ -237,7 +236,7 @@ mod tests {
 
     #[test]
     fn a_valid_bill_and_a_broken_one_are_both_results() {
-        let b = answer(&parse(json!({"payload": EXAMPLE}).as_object()).unwrap());
+        let b = answer(&CheckSwissQrBill::parse(json!({"payload": EXAMPLE}).as_object()).unwrap());
         assert!(b.valid, "{:?}", b.errors);
         assert_eq!(b.iban_kind.as_deref(), Some("qr_iban"));
         assert!(text_block(&b).starts_with("Valid Swiss QR-bill: CHF 1949.75"));
@@ -252,7 +251,7 @@ mod tests {
         assert!(t.contains("Error Header.QRType invalid_qr_type"), "{t}");
         // The worst case stays within the budget.
         let garbage = "✓\n".repeat(1900);
-        let b = answer(&parse(json!({"payload": garbage}).as_object()).unwrap());
+        let b = answer(&CheckSwissQrBill::parse(json!({"payload": garbage}).as_object()).unwrap());
         assert!(
             text_block(&b).chars().count() <= MAX_TEXT_CHARS,
             "{}",
@@ -262,55 +261,19 @@ mod tests {
 
     #[test]
     fn only_a_missing_or_oversized_payload_is_refused() {
-        assert!(parse(None).is_err());
-        assert!(parse(json!({"payload": 5}).as_object()).is_err());
-        assert!(parse(json!({"payload": "x".repeat(MAX_PAYLOAD_CHARS + 1)}).as_object()).is_err());
-        assert!(parse(json!({"payload": "x".repeat(MAX_PAYLOAD_CHARS)}).as_object()).is_ok());
-    }
-
-    #[test]
-    fn no_path_to_the_network() {
-        // The answer is the engine's alone: the file reaches neither the API client nor the
-        // policy that would call it, so no configuration (key, stand-in, offline) can make
-        // it send a request or answer differently.
-        let code = include_str!("check_swiss_qr_bill.rs");
-        for room in [
-            concat!("crate::", "api"),
-            concat!("super::", "policy"),
-            concat!("reqw", "est"),
-        ] {
-            assert!(!code.contains(room), "{room}");
-        }
-    }
-
-    #[test]
-    fn the_call_is_full_and_local_and_matches_its_schema() {
-        let schema = serde_json::Value::Object(
-            (*crate::tools::schema::output::<Answer<QrBillBody>>()).clone(),
+        let parse = |v: serde_json::Value| CheckSwissQrBill::parse(v.as_object());
+        assert!(CheckSwissQrBill::parse(None).is_err());
+        let e = parse(json!({"payload": 5})).unwrap_err().0;
+        assert!(
+            e.contains("`payload` must be a string (got a number)"),
+            "{e}"
         );
-        for args in [
-            json!({"payload": EXAMPLE}),
-            json!({"payload": EXAMPLE.replace("CHF", "USD")}),
-            json!({"payload": "garbage"}),
-        ] {
-            let out = call(json!(args).as_object());
-            let Outcome::Answer {
-                structured,
-                text,
-                label,
-            } = out
-            else {
-                panic!("{args}: refused");
-            };
-            let v = structured.into_value();
-            assert_eq!(v["provenance"]["mode"], "full", "{v}");
-            assert_eq!(v["provenance"]["source"], "local", "{v}");
-            assert_eq!(v["provenance"]["missing"], json!([]), "{v}");
-            assert_eq!(v["provenance"]["data_as_of"], DATA_AS_OF);
-            assert!(text.starts_with(&label), "{text}");
-            let validator = jsonschema::validator_for(&schema).unwrap();
-            assert!(validator.is_valid(&v), "{v}");
-        }
-        assert!(matches!(call(None), Outcome::InputError(_)));
+        let e = parse(json!({"payload": "x".repeat(MAX_PAYLOAD_CHARS + 1)}))
+            .unwrap_err()
+            .0;
+        assert!(e.contains("at most 3988"), "{e}");
+        let e = parse(json!({"payload": " \r\n "})).unwrap_err().0;
+        assert!(e.contains("`payload` is empty"), "{e}");
+        assert!(parse(json!({"payload": "x".repeat(MAX_PAYLOAD_CHARS)})).is_ok());
     }
 }

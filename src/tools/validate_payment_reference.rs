@@ -4,36 +4,30 @@
 //! Its full answer is the local engine's ([`payment_reference`]): every rule is a published
 //! standard, so it never calls the API, with or without a key, and answers `mode: "full"`,
 //! `source: "local"`, `missing: []` in every configuration (tool contract, "Tools whose full
-//! answer is the local engine's"). Written against the current tool pieces; the tool
-//! registry wires it in.
+//! answer is the local engine's"). It implements [`Chain`] itself for that reason: no paid
+//! request exists for it, so the fallback chain never runs.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use tokio::time::Instant as Deadline;
 
-use super::Outcome;
-use super::StructuredContent;
-use super::answer::Answer;
-use super::args::{Arguments, InputError, bounded_string, field};
-use super::provenance::{Provenance, Source};
+use super::args::{Arguments, IbanInput, InputError, bounded_string, field, optional_field};
+use super::policy::{CallContext, Chain, Labelled, Toolbox};
 use super::text::Text;
+use super::tool::{Annotations, Tool};
+use crate::engine::iban::ValidateOptions;
 use crate::engine::payment_reference::{self, Scheme};
 
-/// The tool's name.
-pub const NAME: &str = "validate_payment_reference";
-pub const TITLE: &str = "Validate payment reference";
-/// The first sentence stands alone (registries cut descriptions at 100 characters).
-pub const DESCRIPTION: &str = "Check an invoice's payment reference and whether it fits the IBAN paid to.\n\
-    Schemes: rf (ISO 11649 creditor reference, the QR-bill's SCOR), ch_qrr (Swiss QR reference), be_ogm (Belgian +++…+++), \
-    fi_ref (Finnish), no_kid (Norwegian KID), se_ocr (Swedish OCR); detected when `scheme` is omitted. \
-    With `iban`: a Swiss QR-IBAN takes only a QR reference, an ordinary IBAN never one, national references go with their country's accounts. \
-    Free and offline: answered in full by the local engine, never calls the API, needs no key.";
+/// The `validate_payment_reference` tool.
+pub struct ValidatePaymentReference;
+
 /// What `provenance.data_as_of` says: the standards checked.
 pub const DATA_AS_OF: &str = Scheme::STANDARDS;
 /// The answer's own text budget.
 pub const MAX_TEXT_CHARS: usize = 600;
 
 const ACCEPTED: &str = "a payment reference such as \"RF18 5390 0754 7034\", \"21 00000 00003 13947 14300 09017\" or \"+++010/8068/17183+++\"";
+const SCHEMES: &str = "rf, ch_qrr, be_ogm, fi_ref, no_kid or se_ocr";
 
 /// Arguments of `validate_payment_reference`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -41,9 +35,10 @@ pub struct PaymentReferenceArgs {
     /// The reference as printed: spaces, `+++…+++`, `/` and lower case are accepted, e.g. "RF18 5390 0754 7034".
     #[schemars(length(min = 1, max = 256))]
     pub reference: String,
-    /// The scheme, when the digits alone are ambiguous: rf, ch_qrr, be_ogm, fi_ref, no_kid or se_ocr.
+    /// The scheme, when the digits alone are ambiguous: rf (also scor), ch_qrr (qrr), be_ogm (ogm), fi_ref, no_kid (kid) or se_ocr (ocr). Omit it to detect.
+    #[schemars(length(min = 1, max = 256))]
     pub scheme: Option<String>,
-    /// The IBAN the payment goes to, to check the pairing rules (optional).
+    /// The IBAN the payment goes to, to check the pairing rules, e.g. "CH44 3199 9123 0008 8901 2" (optional).
     #[schemars(length(min = 1, max = 256))]
     pub iban: Option<String>,
 }
@@ -53,38 +48,93 @@ pub struct PaymentReferenceArgs {
 pub struct ReferenceInput {
     pub reference: String,
     pub scheme: Option<Scheme>,
-    pub iban: Option<String>,
+    pub iban: Option<IbanInput>,
 }
 
-/// Check the raw arguments.
-pub fn parse(arguments: Option<&Arguments>) -> Result<ReferenceInput, InputError> {
+/// Check the raw arguments (the shared bounds: non-blank strings of at most 256 characters).
+fn parse_arguments(arguments: Option<&Arguments>) -> Result<ReferenceInput, InputError> {
     let reference = bounded_string(
         field(arguments, "reference", "\"RF18 5390 0754 7034\"")?,
         "reference",
         ACCEPTED,
     )?
     .to_string();
-    let optional = |name: &str| arguments.and_then(|a| a.get(name)).filter(|v| !v.is_null());
-    let scheme = match optional("scheme") {
+    let scheme = match optional_field(arguments, "scheme") {
         None => None,
         Some(v) => {
-            let s = bounded_string(v, "scheme", "rf, ch_qrr, be_ogm, fi_ref, no_kid or se_ocr")?;
+            let s = bounded_string(v, "scheme", SCHEMES)?;
             Some(Scheme::from_name(s).ok_or_else(|| {
                 InputError(format!(
-                    "`scheme` `{s}` is not known; accepted: rf, ch_qrr, be_ogm, fi_ref, no_kid, se_ocr (or omit it to detect)"
+                    "`scheme` \"{}\" is not known; accepted: {SCHEMES} (or omit it to detect the scheme)",
+                    s.chars().take(40).collect::<String>()
                 ))
             })?)
         }
     };
-    let iban = match optional("iban") {
-        None => None,
-        Some(v) => Some(bounded_string(v, "iban", super::args::IBAN_ACCEPTED)?.to_string()),
-    };
+    let iban = optional_field(arguments, "iban")
+        .map(|v| IbanInput::parse(v, "iban"))
+        .transpose()?;
     Ok(ReferenceInput {
         reference,
         scheme,
         iban,
     })
+}
+
+impl Tool for ValidatePaymentReference {
+    const NAME: &'static str = "validate_payment_reference";
+    const TITLE: &'static str = "Validate payment reference";
+    const DESCRIPTION: &'static str = "Check an invoice's payment reference and whether it fits the IBAN paid to.\n\
+        Schemes: rf (ISO 11649 creditor reference, the QR-bill's SCOR), ch_qrr (Swiss QR reference), be_ogm (Belgian +++…+++), \
+        fi_ref (Finnish), no_kid (Norwegian KID), se_ocr (Swedish OCR); detected when `scheme` is omitted. \
+        With `iban`: a Swiss QR-IBAN takes only a QR reference, an ordinary IBAN never one, national references go with their country's accounts. \
+        Free and offline: answered in full by the local engine, never calls the API, needs no key.";
+    const ANNOTATIONS: Annotations = Annotations {
+        open_world: false,
+        ..Annotations::READ_ONLY
+    };
+    type Args = PaymentReferenceArgs;
+    type Input = ReferenceInput;
+    type Body = PaymentReferenceBody;
+
+    fn parse(arguments: Option<&Arguments>) -> Result<ReferenceInput, InputError> {
+        parse_arguments(arguments)
+    }
+
+    /// The scheme asked for, the reference's length (an invoice number is the creditor's
+    /// business, not the log's) and the IBAN masked.
+    fn log_input(input: &ReferenceInput) -> String {
+        format!(
+            "scheme={} reference={} chars iban={}",
+            input.scheme.map_or("-", Scheme::name),
+            input.reference.chars().count(),
+            input
+                .iban
+                .as_ref()
+                .map_or("-".to_string(), IbanInput::masked)
+        )
+    }
+
+    fn summary(body: &PaymentReferenceBody) -> String {
+        verdict(body)
+    }
+
+    fn render(body: &PaymentReferenceBody, text: &mut Text) {
+        lines(body, text);
+    }
+}
+
+impl Chain for ValidatePaymentReference {
+    async fn answer(
+        toolbox: &Toolbox,
+        input: &ReferenceInput,
+        _deadline: Deadline,
+        _context: &CallContext,
+    ) -> Labelled<PaymentReferenceBody> {
+        let body = answer(input, toolbox.local_engine().validate);
+        let summary = verdict(&body);
+        Labelled::engine_full(body, summary, Some(DATA_AS_OF.to_string()))
+    }
 }
 
 /// One variant's verdict (KID MOD10/MOD11, OCR with or without length digit).
@@ -127,11 +177,12 @@ pub struct PaymentReferenceBody {
     pub pairing: Option<PairingBody>,
 }
 
-/// The full answer, from the engine alone.
-pub fn answer(input: &ReferenceInput) -> PaymentReferenceBody {
+/// The full answer, from the engine alone (`options`: the user's IBAN settings, for the
+/// pairing's IBAN check).
+pub fn answer(input: &ReferenceInput, options: ValidateOptions) -> PaymentReferenceBody {
     let c = payment_reference::check(&input.reference, input.scheme);
-    let pairing = input.iban.as_deref().map(|iban| {
-        let check = crate::engine::validate_iban(iban, Default::default());
+    let pairing = input.iban.as_ref().map(|iban| {
+        let check = crate::engine::validate_iban(&iban.text, options);
         let p = payment_reference::pair(c.scheme, &check);
         PairingBody {
             iban: p.iban,
@@ -175,8 +226,8 @@ fn shorten(s: &str, n: usize) -> String {
     }
 }
 
-/// The verdict line.
-pub fn summary(b: &PaymentReferenceBody) -> String {
+/// The verdict line (the summary, and the label of every answer).
+fn verdict(b: &PaymentReferenceBody) -> String {
     let shown = shorten(b.formatted.as_deref().unwrap_or(&b.reference), 48);
     let scheme = b
         .scheme
@@ -192,8 +243,8 @@ pub fn summary(b: &PaymentReferenceBody) -> String {
     }
 }
 
-/// The lines after the verdict: one per error, variant and the pairing.
-pub fn render(b: &PaymentReferenceBody, text: &mut Text) {
+/// The lines after the verdict: the error, the variants, other schemes, the pairing.
+fn lines(b: &PaymentReferenceBody, text: &mut Text) {
     if let (Some(e), Some(d)) = (&b.error, &b.error_detail) {
         text.line(format!("Error {e}: {d}"));
     }
@@ -231,55 +282,22 @@ pub fn render(b: &PaymentReferenceBody, text: &mut Text) {
     }
 }
 
-/// The text block: the verdict first, no label (a full answer), then the lines.
-pub fn text_block(b: &PaymentReferenceBody) -> String {
-    let mut text = Text::new(&summary(b));
-    render(b, &mut text);
+/// The text block as the server sends it for a full answer: the verdict, then the lines.
+#[cfg(test)]
+fn text_block(b: &PaymentReferenceBody) -> String {
+    let mut text = Text::new(&verdict(b));
+    lines(b, &mut text);
     text.finish()
-}
-
-/// `structuredContent` without provenance, for tests and the `call` path.
-pub fn to_value(b: &PaymentReferenceBody) -> Value {
-    serde_json::to_value(b).unwrap_or(Value::Null)
-}
-
-/// The provenance of every answer: full, from the local engine, nothing missing, dated by
-/// the standard's version — in every configuration (no key, a key, offline).
-pub fn provenance() -> Provenance {
-    Provenance {
-        source: Source::Local,
-        data_as_of: Some(DATA_AS_OF.to_string()),
-        ..Provenance::full(None, None)
-    }
-}
-
-/// The whole call: arguments in, the MCP outcome out, from the engine alone (no network
-/// path exists here). A refused argument is the only `isError`.
-pub fn call(arguments: Option<&Arguments>) -> Outcome {
-    let input = match parse(arguments) {
-        Ok(i) => i,
-        Err(e) => return Outcome::InputError(e),
-    };
-    let body = answer(&input);
-    let label = summary(&body);
-    let text = text_block(&body);
-    Outcome::Answer {
-        structured: StructuredContent::of(&Answer {
-            body,
-            provenance: provenance(),
-        }),
-        label,
-        text,
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn body_of(args: Value) -> PaymentReferenceBody {
-        answer(&parse(args.as_object()).unwrap())
+        let input = ValidatePaymentReference::parse(args.as_object()).unwrap();
+        answer(&input, ValidateOptions::default())
     }
 
     #[test]
@@ -309,62 +327,42 @@ mod tests {
     }
 
     #[test]
-    fn refusals() {
+    fn refusals_say_what_is_accepted() {
+        let parse = |v: Value| {
+            ValidatePaymentReference::parse(v.as_object())
+                .unwrap_err()
+                .0
+        };
         assert!(
-            parse(None)
+            ValidatePaymentReference::parse(None)
                 .unwrap_err()
                 .0
                 .contains("missing required argument `reference`")
         );
-        let e = parse(json!({"reference": "1", "scheme": "xx"}).as_object()).unwrap_err();
-        assert!(e.0.contains("not known"), "{e}");
-        let e = parse(json!({"reference": "x".repeat(257)}).as_object()).unwrap_err();
-        assert!(e.0.contains("at most 256"), "{e}");
+        let e = parse(json!({"reference": "1", "scheme": "xx"}));
+        assert!(e.contains("not known") && e.contains("be_ogm"), "{e}");
+        let e = parse(json!({"reference": "x".repeat(257)}));
+        assert!(e.contains("at most 256"), "{e}");
+        let e = parse(json!({"reference": "1", "iban": 7}));
+        assert!(e.contains("`iban` must be a string"), "{e}");
+        let e = parse(json!({"reference": "1", "scheme": " "}));
+        assert!(e.contains("`scheme` is empty"), "{e}");
+        // null is the same as leaving an optional argument out.
+        let ok = ValidatePaymentReference::parse(
+            json!({"reference": "1", "scheme": null, "iban": null}).as_object(),
+        )
+        .unwrap();
+        assert_eq!((ok.scheme, ok.iban), (None, None));
     }
 
     #[test]
-    fn no_path_to_the_network() {
-        // The answer is the engine's alone: the file reaches neither the API client nor the
-        // policy that would call it, so no configuration (key, stand-in, offline) can make
-        // it send a request or answer differently.
-        let code = include_str!("validate_payment_reference.rs");
-        for room in [
-            concat!("crate::", "api"),
-            concat!("super::", "policy"),
-            concat!("reqw", "est"),
-        ] {
-            assert!(!code.contains(room), "{room}");
-        }
-    }
-
-    #[test]
-    fn the_call_is_full_and_local_and_matches_its_schema() {
-        let schema = serde_json::Value::Object(
-            (*crate::tools::schema::output::<Answer<PaymentReferenceBody>>()).clone(),
-        );
-        for args in [
-            json!({"reference": "RF18 5390 0754 7034", "iban": "CH44 3199 9123 0008 8901 2"}),
-            json!({"reference": "79927398713", "scheme": "no_kid"}),
-            json!({"reference": "nonsense"}),
-        ] {
-            let out = call(json!(args).as_object());
-            let Outcome::Answer {
-                structured,
-                text,
-                label,
-            } = out
-            else {
-                panic!("{args}: refused");
-            };
-            let v = structured.into_value();
-            assert_eq!(v["provenance"]["mode"], "full", "{v}");
-            assert_eq!(v["provenance"]["source"], "local", "{v}");
-            assert_eq!(v["provenance"]["missing"], json!([]), "{v}");
-            assert_eq!(v["provenance"]["data_as_of"], DATA_AS_OF);
-            assert!(text.starts_with(&label), "{text}");
-            let validator = jsonschema::validator_for(&schema).unwrap();
-            assert!(validator.is_valid(&v), "{v}");
-        }
-        assert!(matches!(call(None), Outcome::InputError(_)));
+    fn the_log_shows_no_reference_and_a_masked_iban() {
+        let input = ValidatePaymentReference::parse(
+            json!({"reference": "RF18 5390 0754 7034", "iban": "CH44 3199 9123 0008 8901 2"})
+                .as_object(),
+        )
+        .unwrap();
+        let log = ValidatePaymentReference::log_input(&input);
+        assert_eq!(log, "scheme=- reference=19 chars iban=CH44…9012");
     }
 }

@@ -541,7 +541,8 @@ fn variant_verdict(
             Some((ReferenceError::ChecksumFailed, fail_detail)),
             variants,
         )
-    } else if settled {
+    } else if settled || variants.iter().all(|v| v.passes) {
+        // Valid whatever the creditor's agreement says.
         (Some(true), None, variants)
     } else {
         (None, None, variants)
@@ -756,6 +757,32 @@ pub fn check(input: &str, scheme: Option<Scheme>) -> ReferenceCheck {
     }
 }
 
+/// [`check`], told which account the payment goes to: when no scheme is named and the
+/// digits pass several, the scheme of that account wins (a QR reference for a QR-IBAN, the
+/// account country's national scheme otherwise), so the pairing judges what the creditor
+/// most likely printed.
+pub fn check_for_account(input: &str, scheme: Option<Scheme>, iban: &IbanCheck) -> ReferenceCheck {
+    let detected = check(input, scheme);
+    if scheme.is_some() || !iban.valid() {
+        return detected;
+    }
+    let preferred = match IbanKind::of(&iban.iban) {
+        IbanKind::QrIban => Some(Scheme::ChQrr),
+        IbanKind::Iban => {
+            let country = iban.iban.get(..2).unwrap_or_default();
+            Scheme::ALL
+                .into_iter()
+                .find(|s| s.country() == Some(country) && *s != Scheme::ChQrr)
+        }
+    };
+    match preferred {
+        Some(p) if detected.scheme != Some(p) && detected.also_valid_as.contains(&p) => {
+            check(input, Some(p))
+        }
+        _ => detected,
+    }
+}
+
 /// What kind of account an IBAN is, for the pairing rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IbanKind {
@@ -801,8 +828,12 @@ pub enum PairingRule {
     QrReferenceRequiresQrIban,
     /// An ISO 11649 reference works with any IBAN (the QR-bill's SCOR with an ordinary one).
     CreditorReference,
-    /// A national reference belongs with an account in its country.
+    /// A national reference belongs with an account in its country (with an account
+    /// elsewhere no published rule decides: `ok` is `None`).
     NationalReference,
+    /// An ordinary Swiss or Liechtenstein IBAN takes an RF reference (SCOR) or none (NON),
+    /// never a QR reference nor another country's (IG QR-bill 2.3, 4.3.3).
+    ChIbanTakesRfOrNone,
     /// No scheme was recognised, so no rule applies.
     NoRule,
 }
@@ -815,6 +846,7 @@ impl PairingRule {
             Self::QrReferenceRequiresQrIban => "qr_reference_requires_qr_iban",
             Self::CreditorReference => "creditor_reference_any_iban",
             Self::NationalReference => "national_reference_own_country",
+            Self::ChIbanTakesRfOrNone => "ch_iban_takes_rf_or_none",
             Self::NoRule => "no_rule",
         }
     }
@@ -889,12 +921,21 @@ fn pair_valid(scheme: Option<Scheme>, iban: &IbanCheck, printed: String) -> Pair
                     PairingRule::NationalReference,
                     format!("a {} with a {home} account", s.title()),
                 )
-            } else {
+            } else if matches!(country, "CH" | "LI") {
                 (
                     Some(false),
+                    PairingRule::ChIbanTakesRfOrNone,
+                    format!(
+                        "an ordinary {country} IBAN takes an RF reference (SCOR) or none, not a {}; ask the creditor for the RF form",
+                        s.title()
+                    ),
+                )
+            } else {
+                (
+                    None,
                     PairingRule::NationalReference,
                     format!(
-                        "a {} is for accounts in {home}, this IBAN is in {country}; across borders use the RF form",
+                        "a {} is a domestic scheme for accounts in {home}; no published rule covers it with an account in {country}: check with the creditor (across borders the RF form is the one every bank carries)",
                         s.title()
                     ),
                 )
@@ -1104,6 +1145,26 @@ mod tests {
     }
 
     #[test]
+    fn the_account_decides_among_schemes_the_digits_all_pass() {
+        // 10553 passes the Finnish rule, KID (both variants) and OCR; detected alone it is
+        // Finnish, paid to a Norwegian account it is a KID.
+        let alone = check("10553", None);
+        assert_eq!(alone.scheme, Some(Scheme::FiRef), "{alone:?}");
+        assert!(alone.also_valid_as.contains(&Scheme::NoKid));
+        let no = iban("NO93 8601 1117 947");
+        assert!(no.valid());
+        let c = check_for_account("10553", None, &no);
+        assert_eq!((c.scheme, c.valid), (Some(Scheme::NoKid), Some(true)));
+        assert!(c.also_valid_as.contains(&Scheme::FiRef));
+        // A named scheme, or a scheme the digits fail, is never overridden.
+        let named = check_for_account("10553", Some(Scheme::SeOcr), &no);
+        assert_eq!(named.scheme, Some(Scheme::SeOcr));
+        let se = iban("SE45 5000 0000 0583 9825 7466");
+        let c = check_for_account("RF18 5390 0754 7034", None, &se);
+        assert_eq!(c.scheme, Some(Scheme::Rf));
+    }
+
+    #[test]
     fn pairing_rules() {
         // The guidelines' example QR-IBAN and ordinary IBAN.
         let qr = iban("CH44 3199 9123 0008 8901 2");
@@ -1124,7 +1185,19 @@ mod tests {
         assert_eq!(pair(Some(Scheme::Rf), &plain).ok, Some(true));
         let be = iban("BE68 5390 0754 7034");
         assert_eq!(pair(Some(Scheme::BeOgm), &be).ok, Some(true));
-        assert_eq!(pair(Some(Scheme::BeOgm), &plain).ok, Some(false));
+        let p = pair(Some(Scheme::BeOgm), &plain);
+        assert_eq!(
+            (p.ok, p.rule),
+            (Some(false), PairingRule::ChIbanTakesRfOrNone)
+        );
+        // A domestic scheme with an account in another country: no rule decides.
+        let de = iban("DE89 3704 0044 0532 0130 00");
+        let p = pair(Some(Scheme::FiRef), &de);
+        assert_eq!((p.ok, p.rule), (None, PairingRule::NationalReference));
+        assert!(p.detail.contains("no published rule"), "{}", p.detail);
+        let fi = iban("FI21 1234 5600 0007 85");
+        assert_eq!(pair(Some(Scheme::FiRef), &fi).ok, Some(true));
+        assert_eq!(pair(Some(Scheme::Rf), &de).ok, Some(true));
         assert_eq!(pair(Some(Scheme::ChQrr), &be).ok, Some(false));
         assert_eq!(pair(None, &be).ok, None);
         let broken = iban("CH44 3199 9123 0008 8901 3");

@@ -42,7 +42,7 @@ pub struct QrBillArgs {
 
 impl Tool for CheckSwissQrBill {
     const NAME: &'static str = "check_swiss_qr_bill";
-    const TITLE: &'static str = "Check Swiss QR-bill";
+    const TITLE: &'static str = "Check Swiss QR-Bill";
     const DESCRIPTION: &'static str = "Check the text decoded from a Swiss QR-bill's QR code against the QR-bill guidelines.\n\
         Pass the SPC payload (lines separated by CR LF or LF; no image decoding). Checks header, element order, creditor IBAN and QR-IBAN/reference pairing, \
         structured addresses, field lengths and characters, amount, currency, reference check digits, message length, trailer, alternative schemes and size, \

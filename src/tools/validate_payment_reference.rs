@@ -83,7 +83,7 @@ fn parse_arguments(arguments: Option<&Arguments>) -> Result<ReferenceInput, Inpu
 
 impl Tool for ValidatePaymentReference {
     const NAME: &'static str = "validate_payment_reference";
-    const TITLE: &'static str = "Validate payment reference";
+    const TITLE: &'static str = "Validate Payment Reference";
     const DESCRIPTION: &'static str = "Check an invoice's payment reference and whether it fits the IBAN paid to.\n\
         Schemes: rf (ISO 11649 creditor reference, the QR-bill's SCOR), ch_qrr (Swiss QR reference), be_ogm (Belgian +++…+++), \
         fi_ref (Finnish), no_kid (Norwegian KID), se_ocr (Swedish OCR); detected when `scheme` is omitted. \
@@ -180,10 +180,18 @@ pub struct PaymentReferenceBody {
 /// The full answer, from the engine alone (`options`: the user's IBAN settings, for the
 /// pairing's IBAN check).
 pub fn answer(input: &ReferenceInput, options: ValidateOptions) -> PaymentReferenceBody {
-    let c = payment_reference::check(&input.reference, input.scheme);
-    let pairing = input.iban.as_ref().map(|iban| {
-        let check = crate::engine::validate_iban(&iban.text, options);
-        let p = payment_reference::pair(c.scheme, &check);
+    let account = input
+        .iban
+        .as_ref()
+        .map(|iban| crate::engine::validate_iban(&iban.text, options));
+    let c = match &account {
+        Some(account) => {
+            payment_reference::check_for_account(&input.reference, input.scheme, account)
+        }
+        None => payment_reference::check(&input.reference, input.scheme),
+    };
+    let pairing = account.as_ref().map(|check| {
+        let p = payment_reference::pair(c.scheme, check);
         PairingBody {
             iban: p.iban,
             iban_kind: p.iban_kind.map(|k| k.name().to_string()),

@@ -354,7 +354,9 @@ impl Checker {
     }
 
     fn characters(&mut self, field: Field, value: &str) {
-        if let Some(c) = value.chars().find(|&c| !permitted_char(c)) {
+        // A carriage return inside an element is a broken separator, reported once as
+        // `invalid_separator`, not again as a character.
+        if let Some(c) = value.chars().find(|&c| c != '\r' && !permitted_char(c)) {
             self.error(
                 field,
                 Rule::InvalidCharacter,
@@ -477,8 +479,13 @@ pub fn check(payload: &str, validate_iban: impl Fn(&str) -> IbanCheck) -> BillCh
             "elements are separated by CR LF or LF; a lone CR is not a separator",
         );
     }
-    if el.len() > MAX_ELEMENTS && el[MAX_ELEMENTS..].iter().all(|e| e.is_empty()) {
-        el.truncate(MAX_ELEMENTS);
+    // The last element is not followed by a separator (IG QR-bill 2.3, 4.1.4): a payload
+    // ending in one has empty elements after its last; they are dropped and reported, down
+    // to the trailer (an empty optional element at the end is the same line break).
+    if el.len() > MIN_ELEMENTS && el.last().is_some_and(|e| e.is_empty()) {
+        while el.len() > MIN_ELEMENTS && el.last().is_some_and(|e| e.is_empty()) {
+            el.pop();
+        }
         c.warn(
             Field::Payload,
             Rule::TrailingSeparator,

@@ -81,7 +81,12 @@ impl Chain for CountLetters {
 #[tokio::test]
 async fn a_tool_added_by_one_entry_is_listed_and_answered() {
     let mut entries: Vec<Entry> = registry::TOOLS.to_vec();
-    entries.push(Entry::described::<CountLetters>());
+    let entry = Entry::described::<CountLetters>();
+    // Its input checks are reachable through the entry (the fuzz target runs every tool's).
+    let args = json!({"word": "ledger"});
+    assert!(entry.check_arguments(args.as_object()).is_ok());
+    assert!(entry.check_arguments(None).is_err());
+    entries.push(entry);
     let settings = Arc::new(Settings {
         offline: true,
         ..Settings::default()

@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use common::{assert_conforms, closed_port_base, offline_settings};
 use ibanforge_mcp::config::Settings;
-use ibanforge_mcp::engine::compliance::{CivilDate, ComplianceLists};
+use ibanforge_mcp::engine::compliance::ComplianceLists;
+use ibanforge_mcp::engine::date::CivilDate;
 use ibanforge_mcp::tools::lists::system_today;
 use ibanforge_mcp::tools::{CallContext, Outcome, Toolbox};
 use serde_json::{Value, json};

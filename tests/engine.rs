@@ -261,7 +261,9 @@ proptest! {
     #[test]
     fn validation_never_panics(s in "\\PC{0,300}") {
         let _ = validate_iban(&s, ValidateOptions { aspirational: true });
-        let _ = ibanforge_mcp::engine::bic::parse(&s);
+        if let Ok(b) = s.parse::<ibanforge_mcp::engine::bic::Bic>() {
+            let _ = (b.format_problem(), b.is_test_bic(), b.country_name(), b.location_code());
+        }
         let _ = ibanforge_mcp::engine::clearing::normalize(&s);
         let _ = iban::mask(&s);
     }

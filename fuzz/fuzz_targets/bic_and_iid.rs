@@ -5,9 +5,9 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else { return };
-    let parts = bic::parse(s);
-    if parts.valid_format {
-        assert_eq!(parts.bic11.len(), 11);
+    if let Ok(b) = s.parse::<bic::Bic>() {
+        assert_eq!(b.bic11().len(), 11);
+        let _ = (b.format_problem(), b.is_test_bic(), b.country_name());
     }
     if let Some(iid) = clearing::normalize(s) {
         assert_eq!(iid.len(), 5);

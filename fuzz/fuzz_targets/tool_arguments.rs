@@ -1,22 +1,24 @@
-//! The argument checks of every tool, on arbitrary JSON.
+//! The argument checks of every registered tool, on arbitrary JSON; and what the checked
+//! input of the built-in tools promises (bounds, normal forms).
 #![no_main]
 use ibanforge_mcp::tools::args::{MAX_BATCH, MAX_STRING_CHARS};
-use ibanforge_mcp::tools::Tool;
 use ibanforge_mcp::tools::batch_validate_iban::BatchValidateIban;
-use ibanforge_mcp::tools::check_compliance::CheckCompliance;
 use ibanforge_mcp::tools::check_swiss_qr_bill::{CheckSwissQrBill, MAX_PAYLOAD_CHARS};
 use ibanforge_mcp::tools::lookup_bic::LookupBic;
 use ibanforge_mcp::tools::lookup_ch_clearing::LookupChClearing;
 use ibanforge_mcp::tools::validate_iban::ValidateIban;
 use ibanforge_mcp::tools::validate_payment_reference::ValidatePaymentReference;
+use ibanforge_mcp::tools::{Tool, registry};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(data) else { return };
+    for entry in registry::TOOLS {
+        let _ = entry.check_arguments(Some(&map));
+    }
     if let Ok(iban) = ValidateIban::parse(Some(&map)) {
         assert!(iban.text.chars().count() <= MAX_STRING_CHARS);
     }
-    let _ = CheckCompliance::parse(Some(&map));
     if let Ok(batch) = BatchValidateIban::parse(Some(&map)) {
         assert!((1..=MAX_BATCH).contains(&batch.ibans.len()));
         assert_eq!(batch.positions.len(), batch.ibans.len());

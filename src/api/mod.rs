@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use crate::config::{ApiKey, Settings};
 pub use failure::{Failure, JsonObject, Reason, Unlock, standing_unlock};
-pub use usage::{KeyUsage, UsageCheck};
+pub use usage::{KeyUsage, Usage, UsageCheck};
 
 /// Largest response body read; anything longer is `invalid_api_response`.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;

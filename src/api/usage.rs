@@ -41,6 +41,33 @@ pub fn credits_from_headers(headers: &HeaderMap) -> Option<JsonObject> {
     Some(m)
 }
 
+/// The numbers of a quota or credits object (`cause.quota`, `cause.credits`, or the
+/// `X-Quota-*` / `X-Credits-*` headers shaped like them), read by name here and nowhere
+/// else. The object itself goes out in `provenance` as the API wrote it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub used: Option<u64>,
+    pub limit: Option<u64>,
+    pub remaining: Option<u64>,
+    /// What the refused request would have cost (`cause.credits.required`).
+    pub required: Option<u64>,
+    /// Whether the API attached a notice (`X-Quota-Notice`, `notice`).
+    pub notice: bool,
+}
+
+impl Usage {
+    pub fn of(m: &JsonObject) -> Self {
+        let number = |k: &str| m.get(k).and_then(Value::as_u64);
+        Self {
+            used: number("used"),
+            limit: number("limit"),
+            remaining: number("remaining"),
+            required: number("required"),
+            notice: m.contains_key("notice"),
+        }
+    }
+}
+
 /// What `GET /v1/keys/usage` said about the key.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UsageCheck {
@@ -98,6 +125,23 @@ impl UsageCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usage_reads_numbers_only() {
+        let m = serde_json::json!({"used": 3, "limit": "200", "remaining": 197, "notice": null});
+        let u = Usage::of(m.as_object().unwrap());
+        assert_eq!(
+            u,
+            Usage {
+                used: Some(3),
+                limit: None,
+                remaining: Some(197),
+                required: None,
+                notice: true
+            }
+        );
+        assert_eq!(Usage::of(&JsonObject::new()), Usage::default());
+    }
     use serde_json::json;
 
     #[test]

@@ -165,7 +165,7 @@ fn lists_out_of_date_lines(d: &Diagnosis) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::config::Settings;
-    use crate::engine::compliance::CivilDate;
+    use crate::engine::date::CivilDate;
 
     fn diagnosis_on(day: &str, file: Option<&str>) -> Diagnosis {
         let settings = Settings {

@@ -31,6 +31,19 @@ pub enum IbanError {
 }
 
 impl IbanError {
+    /// Every error, in the order the check meets them.
+    pub const ALL: [Self; 7] = [
+        Self::InvalidFormat,
+        Self::UnsupportedCountry,
+        Self::WrongLength,
+        Self::InvalidBbanStructure,
+        Self::InvalidCheckDigits,
+        Self::ChecksumFailed,
+        Self::NationalCheckFailed,
+    ];
+
+    /// The machine-readable code answers carry in `error` (the hosted API's codes, plus
+    /// `national_check_failed`).
     pub fn code(self) -> &'static str {
         match self {
             Self::InvalidFormat => "invalid_format",
@@ -42,7 +55,40 @@ impl IbanError {
             Self::NationalCheckFailed => "national_check_failed",
         }
     }
+
+    /// The error an answer's `error` code names, when it is one of the engine's.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.code() == code)
+    }
+
+    /// The rule the error breaks, in words (what a cross-check names).
+    pub fn rule(self) -> &'static str {
+        match self {
+            Self::InvalidFormat => "IBAN format",
+            Self::UnsupportedCountry => "IBAN registry country list",
+            Self::WrongLength => "IBAN registry length",
+            Self::InvalidBbanStructure => "IBAN registry BBAN structure",
+            Self::InvalidCheckDigits | Self::ChecksumFailed => "ISO 7064 mod-97",
+            Self::NationalCheckFailed => "national check digits",
+        }
+    }
 }
+
+impl std::fmt::Display for IbanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::InvalidFormat => "not in IBAN format",
+            Self::UnsupportedCountry => "not an IBAN country",
+            Self::WrongLength => "wrong length for its country",
+            Self::InvalidBbanStructure => "account part (BBAN) has the wrong structure",
+            Self::InvalidCheckDigits => "impossible check digits",
+            Self::ChecksumFailed => "check digits do not match (ISO 7064 mod-97)",
+            Self::NationalCheckFailed => "national check digits do not match",
+        })
+    }
+}
+
+impl std::error::Error for IbanError {}
 
 /// The BBAN split into its registry parts. `None` where the registry defines no part.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -491,6 +537,15 @@ pub fn mask(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_error_code_reads_back_as_its_error() {
+        for e in IbanError::ALL {
+            assert_eq!(IbanError::from_code(e.code()), Some(e));
+            assert!(!e.to_string().is_empty() && !e.rule().is_empty());
+        }
+        assert_eq!(IbanError::from_code("a_code_only_the_api_uses"), None);
+    }
 
     fn v(s: &str) -> IbanCheck {
         validate(s, ValidateOptions::default(), |_| None)

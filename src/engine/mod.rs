@@ -23,6 +23,7 @@ pub mod clearing;
 pub mod compliance;
 pub mod countries;
 pub mod data;
+pub mod date;
 pub mod iban;
 pub mod institution;
 pub mod mod97;

@@ -10,6 +10,8 @@ use std::fmt;
 use std::time::{Duration, UNIX_EPOCH};
 
 use tracing_subscriber::fmt::format::Writer;
+
+use crate::engine::date::CivilDate;
 use tracing_subscriber::fmt::time::{FormatTime, SystemTime};
 
 /// `9999-12-31T23:59:59Z`: later times (and times before 1970) are left to `SystemTime`,
@@ -54,7 +56,8 @@ fn write_time(w: &mut impl fmt::Write, t: Duration) -> fmt::Result {
 
 /// `YYYY-MM-DDTHH:MM:SS` of a second since the epoch.
 fn date_and_time(secs: u64) -> [u8; 19] {
-    let (year, month, day) = civil_from_days(secs / 86_400);
+    let date = CivilDate::from_unix_days((secs / 86_400) as i64);
+    let (year, month, day) = (date.year as u32, u32::from(date.month), u32::from(date.day));
     let of_day = secs % 86_400;
     let mut out = *b"0000-00-00T00:00:00";
     digits(&mut out[0..4], year);
@@ -72,21 +75,6 @@ fn digits(out: &mut [u8], mut n: u32) {
         *d = b'0' + (n % 10) as u8;
         n /= 10;
     }
-}
-
-/// The proleptic Gregorian (year, month, day) of a day counted from 1970-01-01: Howard
-/// Hinnant's `civil_from_days`, for days on or after the epoch.
-fn civil_from_days(days: u64) -> (u32, u32, u32) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year as u32, month as u32, day as u32)
 }
 
 #[cfg(test)]
@@ -171,7 +159,11 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn dates_are_those_counting_days_gives(days in 0u64..2_932_897) {
-            proptest::prop_assert_eq!(civil_from_days(days), civil_by_counting(days));
+            let d = CivilDate::from_unix_days(days as i64);
+            proptest::prop_assert_eq!(
+                (d.year as u32, u32::from(d.month), u32::from(d.day)),
+                civil_by_counting(days)
+            );
         }
     }
 }

@@ -150,7 +150,7 @@ impl IbanInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct IbanArgs {
     /// The IBAN. Spaces, hyphens and lower case are accepted, e.g. "CH93 0076 2011 6238 5295 7".
-    #[schemars(length(min = 1, max = 256))]
+    #[schemars(length(min = 1, max = MAX_STRING_CHARS))]
     pub iban: String,
 }
 

@@ -15,7 +15,9 @@ use std::future::Future;
 use tokio::time::Instant as Deadline;
 
 use super::answer::Extra;
-use super::args::{Arguments, IbanInput, InputError, MAX_BATCH, bounded_array, field};
+use super::args::{
+    Arguments, IbanInput, InputError, MAX_BATCH, MAX_STRING_CHARS, bounded_array, field,
+};
 use super::cache::CacheKey;
 use super::iban_answer::{IBAN_KIND, IbanValidation, LOCAL_COVERS};
 use super::policy::{CallContext, Chain, Labelled, Toolbox, full_body, with_notes};
@@ -23,7 +25,7 @@ use super::provenance::{CrossCheck, Mode, Provenance, RowProvenance, Shortfall, 
 use super::text::{Text, plain};
 use super::tool::Tool;
 use crate::api::unknown_fields::keeps_unknown_fields;
-use crate::api::{Failure, PaidRequest, Reason};
+use crate::api::{Failure, PaidRequest, Reason, Usage};
 
 /// The `batch_validate_iban` tool.
 pub struct BatchValidateIban;
@@ -32,7 +34,7 @@ pub struct BatchValidateIban;
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct BatchArgs {
     /// 1 to 100 IBANs, each in any spacing or case. Results come back in the same order.
-    #[schemars(length(min = 1, max = 100), inner(length(min = 1, max = 256)))]
+    #[schemars(length(min = 1, max = MAX_BATCH), inner(length(min = 1, max = MAX_STRING_CHARS)))]
     pub ibans: Vec<String>,
 }
 
@@ -501,13 +503,13 @@ impl Labelled<BatchValidation> {
 /// How many rows a refusal says are still affordable: `cause.quota.remaining` units (one per
 /// IBAN), or `cause.credits.remaining` at the price per row that `required` implies.
 fn affordable_rows(refusal: &Failure, rows: usize) -> Option<usize> {
-    let number = |m: &crate::api::JsonObject, k: &str| m.get(k).and_then(serde_json::Value::as_u64);
     let k = match refusal.reason {
-        Reason::MonthlyQuotaInsufficient => number(refusal.quota.as_ref()?, "remaining")?,
+        Reason::MonthlyQuotaInsufficient => Usage::of(refusal.quota.as_ref()?).remaining?,
         Reason::CreditsInsufficient => {
-            let credits = refusal.credits.as_ref()?;
-            let remaining = number(credits, "remaining")?;
-            let per_row = number(credits, "required")
+            let credits = Usage::of(refusal.credits.as_ref()?);
+            let remaining = credits.remaining?;
+            let per_row = credits
+                .required
                 .map(|r| r.div_ceil(rows.max(1) as u64))
                 .filter(|&p| p > 0)
                 .unwrap_or(1);
@@ -559,6 +561,7 @@ pub fn rows_missing<'a>(rows: impl Iterator<Item = &'a IbanValidation>) -> Vec<S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tools::provenance::CrossCheckStatus;
     use serde_json::json;
 
     fn object(v: serde_json::Value) -> crate::api::JsonObject {
@@ -695,11 +698,11 @@ mod tests {
     fn disagreeing_rows_are_numbered_from_one() {
         let tb = Toolbox::new(std::sync::Arc::new(crate::config::Settings::default()));
         let engine = tb.local_engine();
-        let row = |status: &str| BatchRow {
+        let row = |status: CrossCheckStatus| BatchRow {
             validation: IbanValidation::local("DE89370400440532013000", &engine),
             provenance: RowProvenance {
                 cross_check: Some(CrossCheck {
-                    status: status.into(),
+                    status,
                     local_valid: Some(true),
                     rule: None,
                     detail: None,
@@ -708,7 +711,11 @@ mod tests {
             },
         };
         let mut batch = BatchValidation {
-            results: vec![row("disagree"), row("agree"), row("disagree")],
+            results: vec![
+                row(CrossCheckStatus::Disagree),
+                row(CrossCheckStatus::Agree),
+                row(CrossCheckStatus::Disagree),
+            ],
             count: 3,
             valid_count: 3,
             cost_usdc: None,
@@ -719,7 +726,10 @@ mod tests {
             disagreeing_rows(&batch),
             "WARNING: the offline engine disagrees with the API on row 1, 3 (see each row's cross_check)"
         );
-        batch.results = vec![row("agree"), row("not_checked")];
+        batch.results = vec![
+            row(CrossCheckStatus::Agree),
+            row(CrossCheckStatus::NotChecked),
+        ];
         assert_eq!(disagreeing_rows(&batch), "");
     }
 

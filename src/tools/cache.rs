@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use serde_json::Value;
 
 use super::provenance::CacheHit;
-use crate::engine::compliance::CivilDate;
+use crate::engine::date::rfc3339;
 
 /// A kind of question whose full answers are kept. Each is a constant of the code that
 /// asks it (`iban_answer::IBAN_KIND`, `lookup_bic::BIC_KIND`, …): one kind may be asked by
@@ -177,25 +177,6 @@ impl SessionCache {
     }
 }
 
-/// `2026-11-30T14:05:09Z` from a system time (UTC, whole seconds).
-pub fn rfc3339(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let CivilDate {
-        year: y,
-        month: m,
-        day: d,
-    } = CivilDate::from_unix_days(days as i64);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,12 +231,5 @@ mod tests {
             c.in_flight.lock().unwrap().is_empty(),
             "nothing left behind"
         );
-    }
-
-    #[test]
-    fn formats_utc_times() {
-        assert_eq!(rfc3339(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_047_509);
-        assert_eq!(rfc3339(t), "2026-11-30T14:05:09Z");
     }
 }

@@ -29,8 +29,10 @@ use super::text::{Text, facts, plain, yes_no};
 use super::tool::{Paid, Tool};
 use crate::api::PaidRequest;
 use crate::api::unknown_fields::keeps_unknown_fields;
-use crate::engine::compliance::{CivilDate, ComplianceLists, FatfStatus, ListAge, as_of_in_words};
+use crate::engine::compliance::{ComplianceLists, FatfStatus, ListAge};
 use crate::engine::countries;
+use crate::engine::date::{CivilDate, as_of_in_words};
+use crate::engine::iban::CompactIban;
 
 /// The cache kind of a compliance check.
 const COMPLIANCE_KIND: CacheKind = CacheKind::new("compliance");
@@ -49,6 +51,13 @@ keeps_unknown_fields! {
         pub fatf_status: Option<String>,
         /// Whether the bank (BIC8) was screened at all.
         pub bank_screened: bool,
+        /// The country the facts are about (local answers).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub country: Option<String>,
+        /// Whether that country is on the EU list of high-risk third countries (local
+        /// answers).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub eu_high_risk_third_country: Option<bool>,
     }
 }
 
@@ -60,6 +69,10 @@ keeps_unknown_fields! {
         pub sdd: Option<bool>,
         /// Whether the bank's own scheme participation was checked.
         pub screened: bool,
+        /// `country` when reachability is the country's SEPA membership, not the bank's
+        /// (local answers).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub scope: Option<String>,
     }
 }
 
@@ -100,14 +113,6 @@ keeps_unknown_fields! {
         // object for every check on one day with one set of lists (see `LocalMeta`).
         pub meta: Option<Arc<Extra>>,
     }
-}
-
-/// The country the input names: its first two characters, when they are letters (the
-/// input is already normalised: upper case, no spaces, no `IBAN:` label).
-fn named_country(compact: &str) -> Option<&str> {
-    compact
-        .get(..2)
-        .filter(|c| c.bytes().all(|b| b.is_ascii_uppercase()))
 }
 
 /// The flags and risk level country facts alone give (the level never reads favourable:
@@ -233,14 +238,14 @@ impl ComplianceCheck {
     /// country even when the IBAN is invalid or its country has no IBAN.
     pub fn local(
         validation: IbanValidation,
-        compact: &str,
+        compact: &CompactIban,
         lists: &ComplianceLists,
     ) -> LocalAnswer<Self> {
         let code = validation
             .country
             .as_ref()
             .map(|c| c.code.clone())
-            .or_else(|| named_country(compact).map(str::to_string));
+            .or_else(|| compact.country_code().map(str::to_string));
         // Nothing about the bank is screened locally; with no valid IBAN there is no verdict
         // beyond what the country's listing alone says.
         let mut c = Compliance {
@@ -250,6 +255,8 @@ impl ComplianceCheck {
                 matched_lists: Vec::new(),
                 fatf_status: None,
                 bank_screened: false,
+                country: None,
+                eu_high_risk_third_country: None,
                 extra: Extra::new(),
             },
             reachability: Reachability {
@@ -257,6 +264,7 @@ impl ComplianceCheck {
                 sct: None,
                 sdd: None,
                 screened: false,
+                scope: None,
                 extra: Extra::new(),
             },
             vop: Vop {
@@ -285,11 +293,11 @@ impl ComplianceCheck {
                 c.flags.push("bank_not_screened".into());
                 c.risk_level = level.into();
                 c.sanctions.fatf_status = Some(fatf.code().into());
-                c.sanctions.extra =
-                    extra(json!({ "country": code, "eu_high_risk_third_country": eu }));
+                c.sanctions.country = Some(code.to_string());
+                c.sanctions.eu_high_risk_third_country = Some(eu);
                 c.reachability.sct = Some(sepa);
                 c.reachability.sdd = Some(sepa);
-                c.reachability.extra = extra(json!({ "scope": "country" }));
+                c.reachability.scope = Some("country".into());
             }
             // Invalid, but the two letters name a listed country: never silent about it.
             Some((code, fatf, eu, (flags, level))) if !flags.is_empty() => {
@@ -298,8 +306,8 @@ impl ComplianceCheck {
                 c.flags.push("bank_not_screened".into());
                 c.risk_level = level.into();
                 c.sanctions.fatf_status = Some(fatf.code().into());
-                c.sanctions.extra =
-                    extra(json!({ "country": code, "eu_high_risk_third_country": eu }));
+                c.sanctions.country = Some(code.to_string());
+                c.sanctions.eu_high_risk_third_country = Some(eu);
             }
             _ => c.flags.push("invalid_iban".into()),
         }
@@ -347,8 +355,7 @@ impl ComplianceCheck {
     fn country_code(&self) -> Option<&str> {
         self.compliance
             .as_ref()
-            .and_then(|c| c.sanctions.extra.get("country"))
-            .and_then(Value::as_str)
+            .and_then(|c| c.sanctions.country.as_deref())
             .or_else(|| self.validation.country.as_ref().map(|c| c.code.as_str()))
     }
 
@@ -394,8 +401,9 @@ impl ComplianceCheck {
                 paren(None, fatf_date())
             ));
         }
-        let eu_extra = comp.sanctions.extra.get("eu_high_risk_third_country") == Some(&json!(true));
-        if flag("eu_high_risk_third_country") || eu_extra {
+        if flag("eu_high_risk_third_country")
+            || comp.sanctions.eu_high_risk_third_country == Some(true)
+        {
             listed.push("on the EU list of high-risk third countries".to_string());
         }
         if listed.is_empty() {
@@ -555,7 +563,7 @@ impl Paid for CheckCompliance {
     fn local(input: &IbanInput, engine: &OfflineEngine) -> LocalAnswer<ComplianceCheck> {
         ComplianceCheck::local(
             IbanValidation::local(&input.text, engine),
-            input.compact.as_str(),
+            &input.compact,
             engine.lists,
         )
     }
@@ -574,7 +582,7 @@ impl Paid for CheckCompliance {
         engine: &OfflineEngine,
     ) -> Option<LocalAnswer<ComplianceCheck>> {
         let free = IbanValidation::deserialize(free).ok()?;
-        let mut answer = ComplianceCheck::local(free, input.compact.as_str(), engine.lists);
+        let mut answer = ComplianceCheck::local(free, &input.compact, engine.lists);
         answer.covers = format!("{FREE_COVERS} {}", answer.covers);
         Some(answer)
     }

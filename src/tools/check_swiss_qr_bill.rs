@@ -36,7 +36,7 @@ const ACCEPTED: &str =
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct QrBillArgs {
     /// The text decoded from the QR code, starting with "SPC" (elements separated by CR LF or LF). No image decoding.
-    #[schemars(length(min = 1, max = 3988))]
+    #[schemars(length(min = 1, max = MAX_PAYLOAD_CHARS))]
     pub payload: String,
 }
 

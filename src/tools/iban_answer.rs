@@ -13,9 +13,10 @@ use serde_json::{Value, json};
 
 use super::answer::{Country, Extra, OfflineEngine, extra};
 use super::cache::CacheKind;
-use super::provenance::CrossCheck;
+use super::provenance::{CrossCheck, CrossCheckStatus};
 use super::text::{Text, facts, plain, yes_no};
 use crate::api::unknown_fields::keeps_unknown_fields;
+use crate::engine::iban::IbanError;
 use crate::engine::national::NationalCheck;
 use crate::engine::{banks, clearing, data};
 
@@ -210,7 +211,13 @@ impl IbanValidation {
     /// Whether the country is one the local registry does not know: then (and only then)
     /// the API's free format endpoint knows more than the engine.
     pub fn country_unknown_locally(&self) -> bool {
-        self.error.as_deref() == Some("unsupported_country")
+        self.engine_error() == Some(IbanError::UnsupportedCountry)
+    }
+
+    /// The engine's error this answer's `error` code names (`None` for a valid IBAN, or a
+    /// code only the API uses).
+    pub fn engine_error(&self) -> Option<IbanError> {
+        self.error.as_deref().and_then(IbanError::from_code)
     }
 
     /// One line about the result (local or full).
@@ -421,7 +428,7 @@ impl IbanValidation {
         let national_rule = local.national_check.as_ref().and_then(|n| n.rule.clone());
         if local.country_unknown_locally() {
             return CrossCheck {
-                status: "not_checked".into(),
+                status: CrossCheckStatus::NotChecked,
                 local_valid: None,
                 rule: None,
                 detail: Some(
@@ -431,14 +438,11 @@ impl IbanValidation {
             };
         }
         let local_rule = |v: &IbanValidation| -> String {
-            match v.error.as_deref() {
-                Some("national_check_failed") => national_rule
+            match v.engine_error() {
+                Some(IbanError::NationalCheckFailed) => national_rule
                     .clone()
-                    .unwrap_or_else(|| "national check digits".into()),
-                Some("checksum_failed") | Some("invalid_check_digits") => "ISO 7064 mod-97".into(),
-                Some("wrong_length") => "IBAN registry length".into(),
-                Some("invalid_bban_structure") => "IBAN registry BBAN structure".into(),
-                Some(other) => other.to_string(),
+                    .unwrap_or_else(|| IbanError::NationalCheckFailed.rule().into()),
+                Some(e) => e.rule().into(),
                 None => "IBAN registry".into(),
             }
         };
@@ -446,7 +450,7 @@ impl IbanValidation {
             (true, false) => {
                 let rule = local_rule(&local);
                 CrossCheck {
-                    status: "disagree".into(),
+                    status: CrossCheckStatus::Disagree,
                     local_valid: Some(false),
                     detail: Some(format!(
                         "the API calls this IBAN valid, but it fails the {rule} check ({})",
@@ -459,7 +463,7 @@ impl IbanValidation {
                 }
             }
             (false, true) => CrossCheck {
-                status: "disagree".into(),
+                status: CrossCheckStatus::Disagree,
                 local_valid: Some(true),
                 rule: self.error.clone(),
                 detail: Some(format!(
@@ -472,7 +476,7 @@ impl IbanValidation {
                 )),
             },
             (false, false) => CrossCheck {
-                status: "agree".into(),
+                status: CrossCheckStatus::Agree,
                 local_valid: Some(false),
                 rule: Some(local_rule(&local)),
                 detail: Some("The offline engine also finds this IBAN invalid.".into()),
@@ -492,7 +496,7 @@ impl IbanValidation {
                         .clone()
                         .unwrap_or_else(|| "the register".into());
                     return CrossCheck {
-                        status: "disagree".into(),
+                        status: CrossCheckStatus::Disagree,
                         local_valid: Some(true),
                         detail: Some(format!(
                             "the API verified bank code {}, but the official register embedded here ({name}, as of {}) does not list it",
@@ -512,7 +516,7 @@ impl IbanValidation {
                     checked.push("bank-code register".into());
                 }
                 CrossCheck {
-                    status: "agree".into(),
+                    status: CrossCheckStatus::Agree,
                     local_valid: Some(true),
                     detail: Some(format!(
                         "The offline engine agrees ({}).",

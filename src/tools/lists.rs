@@ -14,7 +14,8 @@ use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::config::read_bounded;
-use crate::engine::compliance::{CivilDate, ComplianceLists, ListAge};
+use crate::engine::compliance::{ComplianceLists, ListAge};
+use crate::engine::date::CivilDate;
 
 /// What a user does about a list that may be out of date (the label and `doctor` say it).
 pub const REFRESH_HOW: &str =

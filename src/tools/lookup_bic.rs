@@ -18,7 +18,7 @@ use super::tool::{Paid, Tool};
 use crate::api::PaidRequest;
 use crate::api::unknown_fields::keeps_unknown_fields;
 use crate::engine::bic::Bic;
-use crate::engine::{banks, bic, data};
+use crate::engine::{banks, data};
 
 /// The cache kind of a BIC lookup.
 const BIC_KIND: CacheKind = CacheKind::new("bic");
@@ -212,14 +212,15 @@ impl Paid for LookupBic {
     }
 
     fn local(input: &BicInput, _engine: &OfflineEngine) -> LocalAnswer<BicLookup> {
-        let parts = bic::parse(input.as_str());
+        let format_problem = input.format_problem();
+        let valid_format = format_problem.is_none();
         // Bounded: a large bank's BIC is listed under hundreds of branch codes.
         const CODES_SHOWN: usize = 20;
-        let listing = parts.valid_format.then(|| {
-            let listing = banks::bic_listing(&parts.bic11, CODES_SHOWN);
-            if listing.rows == 0 && parts.branch_code != "XXX" {
+        let listing = valid_format.then(|| {
+            let listing = banks::bic_listing(input.bic11(), CODES_SHOWN);
+            if listing.rows == 0 && input.branch_code() != "XXX" {
                 // A branch BIC the directory lacks still names a known institution.
-                banks::bic_listing(&format!("{}XXX", parts.bic8), CODES_SHOWN)
+                banks::bic_listing(&format!("{}XXX", input.bic8()), CODES_SHOWN)
             } else {
                 listing
             }
@@ -236,22 +237,24 @@ impl Paid for LookupBic {
                 )
             });
         let body = BicLookup {
-            bic: parts.bic.clone(),
-            bic8: Some(parts.bic8.clone()),
-            bic11: Some(parts.bic11.clone()),
+            bic: input.as_str().to_string(),
+            bic8: Some(input.bic8().to_string()),
+            bic11: Some(input.bic11().to_string()),
             // Absence from an embedded directory proves nothing: unknown, never `false`.
             found: entry.map(|_| true),
-            valid_format: parts.valid_format,
+            valid_format,
             institution: entry.map(|e| e.name.to_string()),
-            country: parts.country_name.map(|_| Country::of(&parts.country_code)),
+            country: input
+                .country_name()
+                .map(|_| Country::of(input.country_code())),
             city: None,
             address: None,
             address_available: None,
-            branch_code: Some(parts.branch_code.clone()),
-            branch_info: (parts.branch_code == "XXX").then(|| "primary office".to_string()),
+            branch_code: Some(input.branch_code().to_string()),
+            branch_info: (input.branch_code() == "XXX").then(|| "primary office".to_string()),
             lei: None,
             lei_status: None,
-            is_test_bic: Some(parts.is_test_bic),
+            is_test_bic: Some(input.is_test_bic()),
             source: entry.map(|_| {
                 format!(
                     "{} (as of {})",
@@ -259,7 +262,7 @@ impl Paid for LookupBic {
                     data::BANK_DIRECTORY_AS_OF
                 )
             }),
-            note: parts.format_problem.clone().or_else(|| {
+            note: format_problem.or_else(|| {
                 entry.is_none().then(|| {
                     "not in the embedded bank directory; only the full lookup can say whether it exists".to_string()
                 })
@@ -267,8 +270,8 @@ impl Paid for LookupBic {
             cost_usdc: None,
             processing_ms: None,
             extra: extra(json!({
-                "party_prefix": parts.party_prefix,
-                "location_code": parts.location_code,
+                "party_prefix": input.party_prefix(),
+                "location_code": input.location_code(),
                 "bank_codes_total": bank_codes_total,
                 "bank_codes": bank_codes,
             })),

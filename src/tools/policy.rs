@@ -129,6 +129,7 @@ pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Outcome> + Send + 'a>>;
 pub struct Entry {
     name: &'static str,
     call: for<'a> fn(&'a Toolbox, Option<&'a Arguments>, &'a CallContext) -> CallFuture<'a>,
+    check: fn(Option<&Arguments>) -> Result<(), InputError>,
     /// The definition generated from the code (schemars), for a tool that is not in the
     /// committed `schemas/tools.json` the server sends as prepared bytes: tests only, so
     /// the schema generator stays out of the binary.
@@ -147,6 +148,7 @@ impl Entry {
         Self {
             name: T::NAME,
             call: call::<T>,
+            check: |arguments| T::parse(arguments).map(drop),
             definition: None,
         }
     }
@@ -161,6 +163,12 @@ impl Entry {
 
     pub fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// Whether the tool accepts these arguments (its `parse`, nothing answered): what the
+    /// fuzz target runs every registered tool's input checks through.
+    pub fn check_arguments(&self, arguments: Option<&Arguments>) -> Result<(), InputError> {
+        (self.check)(arguments)
     }
 
     /// The definition generated from the code, when this entry carries one.
@@ -511,7 +519,7 @@ impl Toolbox {
 impl Toolbox {
     /// The same toolbox with the compliance lists' age judged on `day` instead of today
     /// (tests; reproducible transcripts). Nothing else changes.
-    pub fn with_lists_judged_on(mut self, day: crate::engine::compliance::CivilDate) -> Self {
+    pub fn with_lists_judged_on(mut self, day: crate::engine::date::CivilDate) -> Self {
         let file = self.lists.file().map(std::path::Path::to_path_buf);
         self.lists = Arc::new(ComplianceSource::new(file).judged_on(day));
         self

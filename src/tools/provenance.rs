@@ -9,7 +9,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::api::{Failure, JsonObject, Reason, Unlock};
+use crate::api::{Failure, JsonObject, Reason, Unlock, Usage};
 
 /// How complete an answer is. See the tool contract, "The provenance object".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -88,8 +88,7 @@ pub struct CacheHit {
 /// changed: a disagreement is reported, not resolved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CrossCheck {
-    /// agree | disagree | not_checked
-    pub status: String,
+    pub status: CrossCheckStatus,
     /// The offline engine's own verdict (`null` when it could not check).
     pub local_valid: Option<bool>,
     /// The rule behind a disagreement, or the rules checked.
@@ -100,8 +99,22 @@ pub struct CrossCheck {
 
 impl CrossCheck {
     pub fn disagrees(&self) -> bool {
-        self.status == "disagree"
+        self.status == CrossCheckStatus::Disagree
     }
+}
+
+// Variant comments are `//`, not `///`: the schema stays a plain string enum and
+// `tools/list` stays lean.
+/// What the offline engine's second opinion found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CrossCheckStatus {
+    // The engine reaches the same verdict.
+    Agree,
+    // The engine reaches another verdict, or does not find the bank code the API verified.
+    Disagree,
+    // The engine cannot judge (a country its registry does not cover).
+    NotChecked,
 }
 
 /// What each row of a batch says about itself: a batch may be answered partly in full,
@@ -198,20 +211,18 @@ pub const BATCH_ROWS: u64 = 100;
 /// whether or not the API sends `X-Quota-Notice`), or credits that would not cover a
 /// 100-IBAN batch.
 pub fn usage_warnings(quota: Option<&JsonObject>, credits: Option<&JsonObject>) -> Vec<String> {
-    let number = |m: &JsonObject, k: &str| m.get(k).and_then(serde_json::Value::as_u64);
     let mut out = Vec::new();
-    if let Some(q) = quota
-        && let (Some(used), Some(limit)) = (number(q, "used"), number(q, "limit"))
+    if let Some(q) = quota.map(Usage::of)
+        && let (Some(used), Some(limit)) = (q.used, q.limit)
         && limit > 0
-        && (used * 5 >= limit * 4 || q.get("notice").is_some())
+        && (used * 5 >= limit * 4 || q.notice)
     {
-        let left = number(q, "remaining").unwrap_or(limit.saturating_sub(used));
+        let left = q.remaining.unwrap_or(limit.saturating_sub(used));
         out.push(format!(
             "quota warning: {used} of {limit} requests used this month, {left} left"
         ));
     }
-    if let Some(c) = credits
-        && let Some(left) = number(c, "remaining")
+    if let Some(left) = credits.and_then(|c| Usage::of(c).remaining)
         && left < BATCH_ROWS
     {
         out.push(format!(
@@ -490,9 +501,9 @@ mod mutation_tests {
         }
     }
 
-    fn cross_check(status: &str) -> CrossCheck {
+    fn cross_check(status: CrossCheckStatus) -> CrossCheck {
         CrossCheck {
-            status: status.into(),
+            status,
             local_valid: Some(false),
             rule: Some("checksum".into()),
             detail: Some("the offline engine finds a bad checksum".into()),
@@ -509,7 +520,7 @@ mod mutation_tests {
             Some(object(json!({"remaining": 5}))),
         );
         p.cache = Some(cache_hit(125));
-        p.cross_check = Some(cross_check("disagree"));
+        p.cross_check = Some(cross_check(CrossCheckStatus::Disagree));
         assert_eq!(
             p.label_notes(),
             [
@@ -521,24 +532,24 @@ mod mutation_tests {
         );
 
         let mut agree = Provenance::full(None, None);
-        agree.cross_check = Some(cross_check("agree"));
+        agree.cross_check = Some(cross_check(CrossCheckStatus::Agree));
         assert!(agree.label_notes().is_empty());
-        assert!(!cross_check("agree").disagrees());
-        assert!(!cross_check("not_checked").disagrees());
-        assert!(cross_check("disagree").disagrees());
+        assert!(!cross_check(CrossCheckStatus::Agree).disagrees());
+        assert!(!cross_check(CrossCheckStatus::NotChecked).disagrees());
+        assert!(cross_check(CrossCheckStatus::Disagree).disagrees());
     }
 
     #[test]
     fn a_row_carries_the_answer_s_own_provenance() {
         let mut p = Provenance::full(None, None);
         p.cache = Some(cache_hit(3));
-        p.cross_check = Some(cross_check("agree"));
+        p.cross_check = Some(cross_check(CrossCheckStatus::Agree));
         let row = p.row();
         assert_eq!(row.mode, Mode::Full);
         assert_eq!(row.source, Source::Api);
         assert_eq!(row.reason, None);
         assert_eq!(row.cache, Some(cache_hit(3)));
-        assert_eq!(row.cross_check, Some(cross_check("agree")));
+        assert_eq!(row.cross_check, Some(cross_check(CrossCheckStatus::Agree)));
         let local = RowProvenance::local();
         assert_eq!(
             (local.mode, local.source, local.reason),

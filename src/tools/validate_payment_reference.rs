@@ -11,7 +11,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant as Deadline;
 
-use super::args::{Arguments, IbanInput, InputError, bounded_string, field, optional_field};
+use super::args::{
+    Arguments, IbanInput, InputError, MAX_STRING_CHARS, bounded_string, field, optional_field,
+};
 use super::policy::{CallContext, Chain, Labelled, Toolbox};
 use super::text::Text;
 use super::tool::{Annotations, Tool};
@@ -33,13 +35,13 @@ const SCHEMES: &str = "rf, ch_qrr, be_ogm, fi_ref, no_kid or se_ocr";
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct PaymentReferenceArgs {
     /// The reference as printed: spaces, `+++…+++`, `/` and lower case are accepted, e.g. "RF18 5390 0754 7034".
-    #[schemars(length(min = 1, max = 256))]
+    #[schemars(length(min = 1, max = MAX_STRING_CHARS))]
     pub reference: String,
     /// The scheme, when the digits alone are ambiguous: rf (also scor), ch_qrr (qrr), be_ogm (ogm), fi_ref, no_kid (kid) or se_ocr (ocr). Omit it to detect.
-    #[schemars(length(min = 1, max = 256))]
+    #[schemars(length(min = 1, max = MAX_STRING_CHARS))]
     pub scheme: Option<String>,
     /// The IBAN the payment goes to, to check the pairing rules, e.g. "CH44 3199 9123 0008 8901 2" (optional).
-    #[schemars(length(min = 1, max = 256))]
+    #[schemars(length(min = 1, max = MAX_STRING_CHARS))]
     pub iban: Option<String>,
 }
 

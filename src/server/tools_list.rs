@@ -69,13 +69,13 @@ mod tests {
         let v: serde_json::Value = serde_json::from_slice(&line).unwrap();
         assert_eq!(v["id"], 7);
         let tools = v["result"]["tools"].as_array().unwrap();
-        assert_eq!(tools.len(), 5);
+        assert_eq!(tools.len(), crate::tools::registry::TOOLS.len());
         assert_eq!(
             serde_json::to_string(&v["result"]["tools"]).unwrap(),
             TOOLS_JSON,
             "the bytes go out as prepared"
         );
-        assert_eq!(TOOLS.len(), 5);
+        assert_eq!(TOOLS.len(), crate::tools::registry::TOOLS.len());
     }
 
     #[test]

@@ -104,6 +104,7 @@ pub struct IssueBody {
 /// An address as the payload gives it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AddressBody {
+    /// `S` (structured) in a valid bill; `K` (combined) is refused since version 2.3.
     pub address_type: String,
     pub name: String,
     pub street: String,
@@ -116,20 +117,30 @@ pub struct AddressBody {
 /// The answer's own fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QrBillBody {
+    /// `true` when no rule is broken (warnings allowed).
     pub valid: bool,
+    /// Every broken rule, by element.
     pub errors: Vec<IssueBody>,
+    /// What the guidelines advise against but a bank accepts.
     pub warnings: Vec<IssueBody>,
+    /// The creditor account as the payload gives it.
     pub iban: String,
     /// `qr_iban` or `iban`; null when the IBAN is invalid.
     pub iban_kind: Option<String>,
     pub creditor: Option<AddressBody>,
+    /// As written (e.g. "1949.75"); null for an open amount.
     pub amount: Option<String>,
+    /// `CHF` or `EUR` in a valid bill.
     pub currency: String,
     pub debtor: Option<AddressBody>,
+    /// `QRR`, `SCOR` or `NON` in a valid bill.
     pub reference_type: String,
     pub reference: Option<String>,
+    /// The unstructured message (`Ustrd`).
     pub message: Option<String>,
+    /// The structured bill information (`StrdBkgInf`, Swico `//S1/…`).
     pub bill_information: Option<String>,
+    /// At most two in a valid bill.
     pub alternative_schemes: Vec<String>,
 }
 

@@ -142,6 +142,7 @@ impl Chain for ValidatePaymentReference {
 /// One variant's verdict (KID MOD10/MOD11, OCR with or without length digit).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct VariantBody {
+    /// `mod10`, `mod11` (KID); `luhn`, `luhn_length_digit` (OCR).
     pub variant: String,
     pub passes: bool,
 }
@@ -149,12 +150,17 @@ pub struct VariantBody {
 /// Whether reference and account belong together.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PairingBody {
+    /// The IBAN, printed in groups of four.
     pub iban: String,
     /// `qr_iban`, `iban`, or null when the IBAN is invalid.
     pub iban_kind: Option<String>,
     /// null where no rule applies.
     pub ok: Option<bool>,
+    /// The rule that decided: qr_iban_requires_qr_reference, qr_reference_requires_qr_iban,
+    /// creditor_reference_any_iban, ch_iban_takes_rf_or_none, national_reference_own_country,
+    /// no_rule, iban_invalid.
     pub rule: String,
+    /// Why, and what to do.
     pub detail: String,
 }
 
@@ -165,17 +171,21 @@ pub struct PaymentReferenceBody {
     pub reference: String,
     /// `true`/`false`; null when the creditor's own settings decide (see `variants`).
     pub valid: Option<bool>,
+    /// The scheme named or detected (rf, ch_qrr, be_ogm, fi_ref, no_kid, se_ocr); null when none matches.
     pub scheme: Option<String>,
     /// The scheme's print form.
     pub formatted: Option<String>,
+    /// The check digit(s) as given.
     pub check_digits: Option<String>,
     /// invalid_format, invalid_length, checksum_failed, unknown_scheme.
     pub error: Option<String>,
+    /// What is wrong, in words.
     pub error_detail: Option<String>,
     /// For KID and OCR: which of the creditor's possible settings pass.
     pub variants: Vec<VariantBody>,
     /// Other schemes the same characters pass.
     pub also_valid_as: Vec<String>,
+    /// Whether the reference fits the `iban` given (null without one).
     pub pairing: Option<PairingBody>,
 }
 

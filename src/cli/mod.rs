@@ -82,7 +82,7 @@ pub enum Command {
         after_help = "Examples:\n  ibanforge-mcp call validate_iban '{\"iban\": \"CH93 0076 2011 6238 5295 7\"}'\n  ibanforge-mcp call lookup_ch_clearing '{\"iid\": \"230\"}'"
     )]
     Call {
-        /// validate_iban, batch_validate_iban, lookup_bic, lookup_ch_clearing or check_compliance
+        /// The tool to call (`tools/list` names them; an unknown name is answered with the list)
         tool: String,
         /// The tool's arguments as a JSON object
         #[arg(default_value = "{}")]

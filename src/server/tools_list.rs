@@ -1,6 +1,6 @@
 //! `tools/list` answered from bytes prepared at build time.
 //!
-//! The five tool definitions are 52 KB of JSON. Building them as `serde_json` values and
+//! The tool definitions are tens of KB of JSON. Building them as `serde_json` values and
 //! writing them back out cost ~2 ms on a session's first `tools/list` and ~0.4 ms on every
 //! later one, the largest part of a cold start. Instead, `build.rs` minifies the committed
 //! `schemas/tools.json` (which `tests/schemas_drift.rs` keeps equal, byte for byte, to what

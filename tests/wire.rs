@@ -224,7 +224,10 @@ fn malformed_lines_get_errors_with_ids_and_the_session_goes_on() {
 
     s.send(&json!({"jsonrpc": "2.0", "id": 41, "method": "tools/list"}));
     let r = s.recv_id(&json!(41));
-    assert_eq!(r["result"]["tools"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        r["result"]["tools"].as_array().unwrap().len(),
+        ibanforge_mcp::tools::registry::TOOLS.len()
+    );
 
     s.close_stdin();
     let (status, took) = s.wait_exit(Duration::from_secs(20));
@@ -245,7 +248,7 @@ fn every_legacy_protocol_version_a_client_sends_is_served() {
         let tools = s.recv_id(&json!(1));
         assert_eq!(
             tools["result"]["tools"].as_array().unwrap().len(),
-            5,
+            ibanforge_mcp::tools::registry::TOOLS.len(),
             "{version}"
         );
         s.send(&call(
@@ -283,7 +286,7 @@ fn the_stateless_2026_07_28_era_is_served() {
     s.send(&json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {"_meta": meta}}));
     let r = s.recv_id(&json!(2));
     let tools = r["result"]["tools"].as_array().unwrap();
-    assert_eq!(tools.len(), 5);
+    assert_eq!(tools.len(), ibanforge_mcp::tools::registry::TOOLS.len());
     assert!(tools.iter().all(|t| t["outputSchema"]["type"] == "object"));
     s.send(&json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
                    "params": {"name": "lookup_bic", "arguments": {"bic": "UBSWCHZH80A"}, "_meta": meta}}));

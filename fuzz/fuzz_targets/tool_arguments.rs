@@ -3,9 +3,11 @@
 #![no_main]
 use ibanforge_mcp::tools::args::{MAX_BATCH, MAX_STRING_CHARS};
 use ibanforge_mcp::tools::batch_validate_iban::BatchValidateIban;
+use ibanforge_mcp::tools::check_swiss_qr_bill::{CheckSwissQrBill, MAX_PAYLOAD_CHARS};
 use ibanforge_mcp::tools::lookup_bic::LookupBic;
 use ibanforge_mcp::tools::lookup_ch_clearing::LookupChClearing;
 use ibanforge_mcp::tools::validate_iban::ValidateIban;
+use ibanforge_mcp::tools::validate_payment_reference::ValidatePaymentReference;
 use ibanforge_mcp::tools::{Tool, registry};
 use libfuzzer_sys::fuzz_target;
 
@@ -27,5 +29,12 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(iid) = LookupChClearing::parse(Some(&map)) {
         assert_eq!(iid.as_str().len(), 5);
+    }
+    if let Ok(r) = ValidatePaymentReference::parse(Some(&map)) {
+        assert!(r.reference.chars().count() <= MAX_STRING_CHARS);
+        assert!(r.iban.is_none_or(|i| i.text.chars().count() <= MAX_STRING_CHARS));
+    }
+    if let Ok(payload) = CheckSwissQrBill::parse(Some(&map)) {
+        assert!(payload.chars().count() <= MAX_PAYLOAD_CHARS);
     }
 });

@@ -15,6 +15,7 @@ macro_rules! print_stderr {
 
 mod call;
 mod check_ibans;
+mod check_payments;
 pub mod config_print;
 mod doctor;
 mod schemas;
@@ -81,7 +82,7 @@ pub enum Command {
         after_help = "Examples:\n  ibanforge-mcp call validate_iban '{\"iban\": \"CH93 0076 2011 6238 5295 7\"}'\n  ibanforge-mcp call lookup_ch_clearing '{\"iid\": \"230\"}'"
     )]
     Call {
-        /// validate_iban, batch_validate_iban, lookup_bic, lookup_ch_clearing or check_compliance
+        /// The tool to call (`tools/list` names them; an unknown name is answered with the list)
         tool: String,
         /// The tool's arguments as a JSON object
         #[arg(default_value = "{}")]
@@ -100,6 +101,16 @@ pub enum Command {
     /// The embedded engine only (no key, no network): for bulk checks and for comparing the
     /// engine with other validators.
     CheckIbans,
+    /// Check payment references offline, one `SCHEME<TAB>REFERENCE` per line on stdin (`-`: detect)
+    ///
+    /// Prints `SCHEME<TAB>valid|invalid|undecided<TAB>error<TAB>variants`: the embedded engine
+    /// only, for bulk checks and for comparing it with other libraries.
+    CheckReferences,
+    /// Check Swiss QR-bill payloads offline, one JSON string per line on stdin
+    ///
+    /// Prints `valid|invalid<TAB>errors<TAB>warnings` (each `FIELD:code,…` or `-`): the
+    /// embedded engine only, against the Swiss Implementation Guidelines QR-bill 2.3.
+    CheckQrBills,
     /// Client configuration snippets
     Config {
         #[command(subcommand)]
@@ -181,6 +192,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Schemas { out }) => schemas::write(&out).map(|()| ExitCode::SUCCESS),
         Some(Command::Doctor) => Ok(runtime.block_on(doctor::run(settings))),
         Some(Command::CheckIbans) => check_ibans::quiet_on_broken_pipe(check_ibans::run(&settings)),
+        Some(Command::CheckReferences) => {
+            check_ibans::quiet_on_broken_pipe(check_payments::references())
+        }
+        Some(Command::CheckQrBills) => {
+            check_ibans::quiet_on_broken_pipe(check_payments::qr_bills())
+        }
         Some(Command::Config {
             action: ConfigAction::Print { client },
         }) => {

@@ -9,7 +9,9 @@
 //!
 //! - `banks` → `iban` (the BBAN parts it keys by), `registry`, embedded tables;
 //! - `iban` → `registry`, `national`, `mod97`; `national` → `mod97`;
-//! - `bic` → `countries`; `clearing`, `countries`, `registry`, `compliance` → `data`.
+//! - `bic` → `countries`; `clearing`, `countries`, `registry`, `compliance` → `data`;
+//! - `payment_reference` → `iban` (the pairing rules read its check), `mod97`;
+//!   `qr_bill` → `payment_reference`, `iban`, `countries`.
 //!
 //! `iban` needs one fact from the bank directory (a German bank code's check method); it
 //! takes it as a parameter, and [`validate_iban`] here is the one place that wires the two.
@@ -26,6 +28,8 @@ pub mod iban;
 pub mod institution;
 pub mod mod97;
 pub mod national;
+pub mod payment_reference;
+pub mod qr_bill;
 pub mod registry;
 
 /// Validate one IBAN with everything the engine knows offline: structure, mod-97 and the
@@ -33,4 +37,11 @@ pub mod registry;
 /// directory ([`banks::german_check_method`]). What the tools and `check-ibans` call.
 pub fn validate_iban(input: &str, options: iban::ValidateOptions) -> iban::IbanCheck {
     iban::validate(input, options, banks::german_check_method)
+}
+
+/// Check a Swiss QR-bill payload ([`qr_bill::check`]) with the engine's full IBAN check.
+pub fn check_qr_bill(payload: &str) -> qr_bill::BillCheck {
+    qr_bill::check(payload, |iban| {
+        validate_iban(iban, iban::ValidateOptions::default())
+    })
 }

@@ -53,10 +53,26 @@ pub fn field<'a>(
     })
 }
 
+/// The named field when it is there and not `null` (an optional argument).
+pub fn optional_field<'a>(args: Option<&'a Arguments>, name: &str) -> Option<&'a Value> {
+    args.and_then(|a| a.get(name)).filter(|v| !v.is_null())
+}
+
 /// A bounded, non-blank string; `what` names it in messages (`iban`, `ibans[3]`).
 pub fn bounded_string<'a>(
     value: &'a Value,
     what: &str,
+    accepted: &str,
+) -> Result<&'a str, InputError> {
+    bounded_text(value, what, MAX_STRING_CHARS, accepted)
+}
+
+/// A non-blank string of at most `max_chars` characters: for the one argument longer than
+/// [`MAX_STRING_CHARS`] by nature (a QR code's text).
+pub fn bounded_text<'a>(
+    value: &'a Value,
+    what: &str,
+    max_chars: usize,
     accepted: &str,
 ) -> Result<&'a str, InputError> {
     let Value::String(s) = value else {
@@ -66,9 +82,9 @@ pub fn bounded_string<'a>(
         )));
     };
     let chars = s.chars().count();
-    if chars > MAX_STRING_CHARS {
+    if chars > max_chars {
         return Err(InputError(format!(
-            "`{what}` is {chars} characters long; at most {MAX_STRING_CHARS} are accepted ({accepted})"
+            "`{what}` is {chars} characters long; at most {max_chars} are accepted ({accepted})"
         )));
     }
     if s.trim().is_empty() {

@@ -30,9 +30,11 @@ pub mod tool;
 
 pub mod batch_validate_iban;
 pub mod check_compliance;
+pub mod check_swiss_qr_bill;
 pub mod lookup_bic;
 pub mod lookup_ch_clearing;
 pub mod validate_iban;
+pub mod validate_payment_reference;
 
 #[cfg(test)]
 mod upstream_fields_tests;

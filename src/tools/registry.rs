@@ -15,9 +15,11 @@ use crate::config::Settings;
 
 use super::batch_validate_iban::BatchValidateIban;
 use super::check_compliance::CheckCompliance;
+use super::check_swiss_qr_bill::CheckSwissQrBill;
 use super::lookup_bic::LookupBic;
 use super::lookup_ch_clearing::LookupChClearing;
 use super::validate_iban::ValidateIban;
+use super::validate_payment_reference::ValidatePaymentReference;
 
 /// Every tool, in `tools/list` order; `definitions` below follows it.
 macro_rules! tools {
@@ -39,6 +41,8 @@ tools![
     LookupBic,
     LookupChClearing,
     CheckCompliance,
+    ValidatePaymentReference,
+    CheckSwissQrBill,
 ];
 
 impl Registry {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { binary, CALLS, PATH } from './common.mjs';
+import { assertEngineFull, binary, CALLS, ENGINE_TOOLS, PATH } from './common.mjs';
 
 async function session(mode) {
   const transport = new StdioClientTransport({ command: binary, args: [], env: { PATH, IBANFORGE_OFFLINE: '1' }, stderr: 'pipe' });
@@ -24,6 +24,10 @@ for (const [mode, era] of [['legacy', 'legacy'], ['auto', 'modern']]) {
       assert.deepEqual(tools.map((t) => t.name).sort(), Object.keys(CALLS).sort());
       for (const [name, args] of Object.entries(CALLS)) {
         const result = await client.callTool({ name, arguments: args });
+        if (ENGINE_TOOLS.has(name)) {
+          assertEngineFull(assert, name, result);
+          continue;
+        }
         assert.equal(result.isError, false, name);
         assert.equal(result.structuredContent.provenance.mode, 'offline', name);
         assert.match(result.content[0].text, /^OFFLINE RESULT — /, name);

@@ -17,8 +17,26 @@ export const PATH = process.env.PATH ?? '/usr/bin:/bin';
  */
 export const CALLS = JSON.parse(readFileSync(path.resolve(here, 'calls.json'), 'utf8'));
 
+const DEFINITIONS = JSON.parse(readFileSync(path.resolve(here, '../../schemas/tools.json'), 'utf8')).tools;
+
 /** The tools the server lists, in order: the committed definitions the registry generates. */
-export const TOOL_NAMES = JSON.parse(readFileSync(path.resolve(here, '../../schemas/tools.json'), 'utf8')).tools.map((t) => t.name);
+export const TOOL_NAMES = DEFINITIONS.map((t) => t.name);
+
+/**
+ * The tools whose full answer is the local engine's (not open-world: the payment tools): full
+ * and local in every configuration, offline or keyed, never asking the API.
+ */
+export const ENGINE_TOOLS = new Set(DEFINITIONS.filter((t) => t.annotations?.openWorldHint === false).map((t) => t.name));
+
+/** An engine tool's answer: full, local, nothing missing, the summary first (no label). */
+export function assertEngineFull(assert, name, result) {
+  assert.equal(result.isError, false, name);
+  const p = result.structuredContent.provenance;
+  assert.equal(p.mode, 'full', name);
+  assert.equal(p.source, 'local', name);
+  assert.deepEqual(p.missing, [], name);
+  assert.doesNotMatch(result.content[0].text.split('\n')[0], /RESULT —|MODE —/, name);
+}
 {
   const missing = TOOL_NAMES.filter((n) => !(n in CALLS));
   const unknown = Object.keys(CALLS).filter((n) => !TOOL_NAMES.includes(n));

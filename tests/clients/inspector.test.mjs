@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { binary, CALLS, PATH } from './common.mjs';
+import { binary, CALLS, ENGINE_TOOLS, PATH } from './common.mjs';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -41,7 +41,7 @@ for (const server of ['legacy', 'modern']) {
     for (const [name, args] of Object.entries(CALLS)) {
       const out = await inspect(server, '--method', 'tools/call', '--tool-name', name, '--tool-args-json', JSON.stringify(args));
       assert.equal(out.result.isError, false, name);
-      assert.equal(out.result.structuredContent.provenance.mode, 'offline', name);
+      assert.equal(out.result.structuredContent.provenance.mode, ENGINE_TOOLS.has(name) ? 'full' : 'offline', name);
     }
   });
 }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { binary, environNames, PATH, UNSET_DEFAULTS } from './common.mjs';
+import { binary, environNames, PATH, TOOL_NAMES, UNSET_DEFAULTS } from './common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -91,7 +91,7 @@ test('a real MCP client starts the server through the installed bin', async () =
   await client.connect(new StdioClientTransport({ command: launcher, args: [], env: { PATH, IBANFORGE_OFFLINE: '1' }, stderr: 'pipe' }));
   try {
     const { tools } = await client.listTools();
-    assert.equal(tools.length, 5);
+    assert.equal(tools.length, TOOL_NAMES.length);
     const r = await client.callTool({ name: 'validate_iban', arguments: { iban: 'CH10 0023 0000 0000 1234 5' } });
     assert.match(r.content[0].text, /^OFFLINE RESULT — /);
   } finally {

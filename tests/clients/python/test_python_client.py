@@ -7,6 +7,7 @@ mismatch fails here as it would in a Python agent.
 """
 
 import asyncio
+import json
 import os
 import unittest
 from pathlib import Path
@@ -16,13 +17,8 @@ from mcp import Client, StdioServerParameters
 HERE = Path(__file__).resolve().parent
 BINARY = os.environ.get("IBANFORGE_MCP_BINARY", str(HERE.parent.parent.parent / "target/debug/ibanforge-mcp"))
 
-CALLS = {
-    "validate_iban": {"iban": "CH10 0023 0000 0000 1234 5"},
-    "batch_validate_iban": {"ibans": ["CH1000230000000012345", "DE89370400440532013000", "CH9400762011623852957"]},
-    "lookup_bic": {"bic": "UBSWCHZH80A"},
-    "lookup_ch_clearing": {"iid": "30005"},
-    "check_compliance": {"iban": "MC5811222000010123456789030"},
-}
+# One call per tool, shared with the Node client tests (a schemas_drift test keeps it complete).
+CALLS = json.loads((HERE.parent / "calls.json").read_text(encoding="utf-8"))
 
 
 async def exercise(t: unittest.TestCase, mode: str) -> str:
@@ -32,13 +28,22 @@ async def exercise(t: unittest.TestCase, mode: str) -> str:
         tools = await client.list_tools()
         names = sorted(t_.name for t_ in tools.tools)
         t.assertEqual(names, sorted(CALLS))
+        # The tools whose full answer is the local engine's (not open-world) are full offline too.
+        engine_tools = set()
         for tool in tools.tools:
             t.assertIsNotNone(tool.output_schema, tool.name)
             t.assertEqual(tool.output_schema["type"], "object", tool.name)
+            if tool.annotations is not None and tool.annotations.open_world_hint is False:
+                engine_tools.add(tool.name)
+        t.assertEqual(engine_tools, {"validate_payment_reference", "check_swiss_qr_bill"})
         for name, args in CALLS.items():
             result = await client.call_tool(name, args)
             t.assertIs(result.is_error, False, (name, result))
             provenance = result.structured_content["provenance"]
+            if name in engine_tools:
+                t.assertEqual((provenance["mode"], provenance["source"], provenance["missing"]), ("full", "local", []), name)
+                t.assertNotIn("RESULT — ", result.content[0].text.split("\n")[0], name)
+                continue
             t.assertEqual(provenance["mode"], "offline", (name, provenance))
             t.assertTrue(result.content[0].text.startswith("OFFLINE RESULT — "), name)
         bad = await client.call_tool("lookup_ch_clearing", {"iid": "123456"})

@@ -161,7 +161,7 @@ def main(argv: list[str]) -> int:
         ok = f"{Path(args[0]).name}: exactly {len(COMMON_FILES) + 1} files, {args[1]} executable"
     elif what == "round-trip" and len(args) == 2:
         failures, subject = round_trip([args[0]], args[1]), args[0]
-        ok = f"{args[0]}: initialize (version {args[1]}) + tools/list (5 tools), clean exit"
+        ok = f"{args[0]}: initialize (version {args[1]}) + tools/list ({len(TOOLS)} tools), clean exit"
     elif what == "mcpb" and len(args) == 3:
         failures, subject = check_mcpb(*args), args[0]
         ok = f"{Path(args[0]).name}: manifest {args[1]}, entry point executable and the one built"

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { binary, environNames, PATH, TOOL_NAMES, UNSET_DEFAULTS } from './common.mjs';
+import { binary, CALLS, environNames, PATH, TOOL_NAMES, UNSET_DEFAULTS } from './common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -179,7 +179,7 @@ for (const [file, server] of Object.entries(exampleServers())) {
     await client.connect(new StdioClientTransport({ command: server.command, args: server.args, env, cwd: prefix, stderr: 'pipe' }));
     try {
       const { tools } = await client.listTools();
-      assert.equal(tools.length, 5);
+      assert.equal(tools.length, TOOL_NAMES.length);
     } finally {
       await client.close();
     }
@@ -209,7 +209,7 @@ test('the MCPB bundle validates, packs, and its binary answers tools/list', asyn
 });
 
 for (const key of [null, 'ifk_dummy_sandbox_key']) {
-  test(`registry sandbox start (${key ? 'dummy key' : 'no key'}): five tools promptly, every tool labelled`, async () => {
+  test(`registry sandbox start (${key ? 'dummy key' : 'no key'}): every tool promptly, the API's tools labelled`, async () => {
     const cwd = mkdtempSync(path.join(work, 'ro-'));
     chmodSync(cwd, 0o555);
     // No HOME, no network (the API base is a closed loopback port), read-only working directory.
@@ -224,7 +224,7 @@ for (const key of [null, 'ifk_dummy_sandbox_key']) {
       const { tools } = await client.listTools();
       const took = Date.now() - started;
       assert.ok(took < 5000, `tools listed after ${took} ms (strict figures: scripts/bench.sh)`);
-      assert.equal(tools.length, 5);
+      assert.equal(tools.length, TOOL_NAMES.length);
       for (const t of tools) {
         assert.equal(t.outputSchema.type, 'object', t.name);
         assert.equal(t.annotations.readOnlyHint, true, t.name);
@@ -237,6 +237,14 @@ for (const key of [null, 'ifk_dummy_sandbox_key']) {
         check_compliance: { iban: 'CH1000230000000012345' },
       };
       for (const t of tools) {
+        if (t.annotations.openWorldHint === false) {
+          // A tool the engine answers in full needs no API: full, local, no label.
+          const r = await client.callTool({ name: t.name, arguments: CALLS[t.name] });
+          assert.equal(r.structuredContent.provenance.mode, 'full', t.name);
+          assert.equal(r.structuredContent.provenance.source, 'local', t.name);
+          assert.doesNotMatch(r.content[0].text.split('\n')[0], /^(DEGRADED|ANONYMOUS|OFFLINE)/, t.name);
+          continue;
+        }
         const r = await client.callTool({ name: t.name, arguments: args[t.name] });
         const label = r.content[0].text.split('\n')[0];
         assert.match(label, key ? /^DEGRADED RESULT — / : /^ANONYMOUS MODE — /, t.name);

@@ -1,11 +1,10 @@
 //! `ibanforge-mcp check-ibans`: the embedded engine over stdin, one verdict per line on
 //! stdout — for bulk checks and for comparing the engine with other validators.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::Context;
-
+use super::stdin_lines::bounded_lines;
 use crate::config::Settings;
 use crate::engine::iban::ValidateOptions;
 use crate::tools::args::MAX_STRING_CHARS;
@@ -15,11 +14,10 @@ pub fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
     let options = ValidateOptions {
         aspirational: settings.aspirational,
     };
-    let stdin = std::io::stdin().lock();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for line in stdin.lines() {
-        let line = line.context("stdin is not UTF-8 text")?;
-        // Bounded like the tool input: nothing longer is an IBAN.
+    // Bounded like the tool input: nothing longer is an IBAN.
+    for line in bounded_lines(std::io::stdin().lock(), 4 * MAX_STRING_CHARS) {
+        let line = line?;
         let input: String = line.chars().take(MAX_STRING_CHARS).collect();
         let check = crate::engine::validate_iban(&input, options);
         writeln!(

@@ -1,11 +1,12 @@
 //! `ibanforge-mcp check-references` and `check-qr-bills`: the payment engine over stdin, one
 //! verdict per line — for bulk checks and for comparing the engine with other libraries.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
 
+use super::stdin_lines::bounded_lines;
 use crate::engine::payment_reference::{self, Scheme};
 use crate::engine::qr_bill::MAX_PAYLOAD_BYTES;
 use crate::tools::args::MAX_STRING_CHARS;
@@ -13,10 +14,10 @@ use crate::tools::args::MAX_STRING_CHARS;
 /// Reads `SCHEME<TAB>REFERENCE` lines (`-` for no scheme) and prints
 /// `SCHEME<TAB>valid|invalid|undecided<TAB>error<TAB>variant=0|1,…` for each.
 pub fn references() -> anyhow::Result<ExitCode> {
-    let stdin = std::io::stdin().lock();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for line in stdin.lines() {
-        let line = line.context("stdin is not UTF-8 text")?;
+    // Bounded like the tool input (the scheme name and a tab besides).
+    for line in bounded_lines(std::io::stdin().lock(), 4 * MAX_STRING_CHARS + 16) {
+        let line = line?;
         let (name, reference) = line.split_once('\t').unwrap_or(("-", &line));
         let scheme = match name {
             "-" => None,
@@ -56,16 +57,11 @@ pub fn references() -> anyhow::Result<ExitCode> {
 /// Reads one JSON string (a QR-bill payload) per line and prints
 /// `valid|invalid<TAB>FIELD:code,…<TAB>FIELD:code,…` (errors, then warnings; `-` for none).
 pub fn qr_bills() -> anyhow::Result<ExitCode> {
-    let stdin = std::io::stdin().lock();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for line in stdin.lines() {
-        let line = line.context("stdin is not UTF-8 text")?;
-        // Bounded like the tool input (a few times the 997 bytes a QR code can hold).
-        anyhow::ensure!(
-            line.len() <= 8 * MAX_PAYLOAD_BYTES,
-            "a line longer than {} bytes is not a QR-bill payload",
-            8 * MAX_PAYLOAD_BYTES
-        );
+    // Bounded like the tool input (a few times the 997 bytes a QR code can hold); a longer
+    // line is cut, so it no longer reads as a JSON string and is refused below.
+    for line in bounded_lines(std::io::stdin().lock(), 8 * MAX_PAYLOAD_BYTES) {
+        let line = line?;
         let payload: String =
             serde_json::from_str(&line).context("each line must be one JSON string")?;
         let c = crate::engine::check_qr_bill(&payload);

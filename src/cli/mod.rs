@@ -19,6 +19,7 @@ mod check_payments;
 pub mod config_print;
 mod doctor;
 mod schemas;
+mod stdin_lines;
 
 pub use config_print::{McpClient, client_config};
 pub use schemas::schema_files;

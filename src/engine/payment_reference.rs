@@ -193,6 +193,25 @@ impl SchemeCheck {
         self.valid != Some(false)
     }
 
+    /// The verdict of a scheme with one check: valid when `ok`, else `checksum_failed` with
+    /// the detail `why` gives.
+    fn checked(
+        scheme: Scheme,
+        ok: bool,
+        why: impl FnOnce() -> String,
+        check_digits: String,
+        formatted: String,
+    ) -> Self {
+        Self {
+            scheme,
+            valid: Some(ok),
+            error: (!ok).then(|| (ReferenceError::ChecksumFailed, why())),
+            check_digits: Some(check_digits),
+            formatted: Some(formatted),
+            variants: Vec::new(),
+        }
+    }
+
     fn fail(scheme: Scheme, error: ReferenceError, detail: String) -> Self {
         Self {
             scheme,
@@ -391,22 +410,18 @@ fn check_rf(r: &str) -> SchemeCheck {
     moved.extend_from_slice(&b[..4]);
     let ok = mod97::remainder(&moved) == Some(1);
     let expected = rf_check_digits(&r[4..]).unwrap_or_default();
-    SchemeCheck {
-        scheme: s,
-        valid: Some(ok),
-        error: (!ok).then(|| {
-            (
-                ReferenceError::ChecksumFailed,
-                format!(
-                    "the ISO 7064 MOD 97-10 check fails: for this body the check digits would be {expected}, not {}",
-                    &r[2..4]
-                ),
+    SchemeCheck::checked(
+        s,
+        ok,
+        || {
+            format!(
+                "the ISO 7064 MOD 97-10 check fails: for this body the check digits would be {expected}, not {}",
+                &r[2..4]
             )
-        }),
-        check_digits: Some(r[2..4].to_string()),
-        formatted: Some(groups_from_left(r, 4)),
-        variants: Vec::new(),
-    }
+        },
+        r[2..4].to_string(),
+        groups_from_left(r, 4),
+    )
 }
 
 fn all_digits(s: Scheme, r: &str) -> Result<Vec<u8>, SchemeCheck> {
@@ -437,22 +452,18 @@ fn check_qrr(r: &str) -> SchemeCheck {
     }
     let expected = mod10_recursive(&d[..26]);
     let ok = expected == d[26];
-    SchemeCheck {
-        scheme: s,
-        valid: Some(ok),
-        error: (!ok).then(|| {
-            (
-                ReferenceError::ChecksumFailed,
-                format!(
-                    "the MOD 10 recursive check digit should be {expected}, not {}",
-                    d[26]
-                ),
+    SchemeCheck::checked(
+        s,
+        ok,
+        || {
+            format!(
+                "the MOD 10 recursive check digit should be {expected}, not {}",
+                d[26]
             )
-        }),
-        check_digits: Some(r[26..].to_string()),
-        formatted: Some(format!("{} {}", &r[..2], groups_from_left(&r[2..], 5))),
-        variants: Vec::new(),
-    }
+        },
+        r[26..].to_string(),
+        format!("{} {}", &r[..2], groups_from_left(&r[2..], 5)),
+    )
 }
 
 fn check_ogm(r: &str) -> SchemeCheck {
@@ -474,21 +485,17 @@ fn check_ogm(r: &str) -> SchemeCheck {
     let expected = ogm_check(&d[..10]);
     let given = d[10] * 10 + d[11];
     let ok = expected == given;
-    SchemeCheck {
-        scheme: s,
-        valid: Some(ok),
-        error: (!ok).then(|| {
-            (
-                ReferenceError::ChecksumFailed,
-                format!(
-                    "the last two digits should be {expected:02} (the first ten modulo 97, 0 written as 97), not {given:02}"
-                ),
+    SchemeCheck::checked(
+        s,
+        ok,
+        || {
+            format!(
+                "the last two digits should be {expected:02} (the first ten modulo 97, 0 written as 97), not {given:02}"
             )
-        }),
-        check_digits: Some(r[10..].to_string()),
-        formatted: Some(format!("+++{}/{}/{}+++", &r[..3], &r[3..7], &r[7..])),
-        variants: Vec::new(),
-    }
+        },
+        r[10..].to_string(),
+        format!("+++{}/{}/{}+++", &r[..3], &r[3..7], &r[7..]),
+    )
 }
 
 fn check_fi(r: &str) -> SchemeCheck {
@@ -511,19 +518,13 @@ fn check_fi(r: &str) -> SchemeCheck {
     let expected = fi_check_digit(&d[..d.len() - 1]);
     let given = d[d.len() - 1];
     let ok = expected == given;
-    SchemeCheck {
-        scheme: s,
-        valid: Some(ok),
-        error: (!ok).then(|| {
-            (
-                ReferenceError::ChecksumFailed,
-                format!("the 7-3-1 check digit should be {expected}, not {given}"),
-            )
-        }),
-        check_digits: Some(digit_char(given).to_string()),
-        formatted: Some(groups_from_right(significant, 5)),
-        variants: Vec::new(),
-    }
+    SchemeCheck::checked(
+        s,
+        ok,
+        || format!("the 7-3-1 check digit should be {expected}, not {given}"),
+        digit_char(given).to_string(),
+        groups_from_right(significant, 5),
+    )
 }
 
 fn variant_verdict(

@@ -81,7 +81,7 @@ impl IbanforgeServer {
             && entries
                 .iter()
                 .zip(tools_list::TOOLS.iter())
-                .all(|(e, t)| e.name() == t.name.as_ref() && e.generated_definition().is_none())
+                .all(|(e, t)| e.name() == t.name.as_ref() && !e.carries_definition())
     }
 
     /// The toolbox's tool definitions: each from the prepared ones, or generated from the

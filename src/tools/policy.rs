@@ -171,6 +171,11 @@ impl Entry {
         (self.check)(arguments)
     }
 
+    /// Whether this entry carries its own definition (without generating it).
+    pub fn carries_definition(&self) -> bool {
+        self.definition.is_some()
+    }
+
     /// The definition generated from the code, when this entry carries one.
     pub fn generated_definition(&self) -> Option<ToolDefinition> {
         self.definition.map(|d| d())
